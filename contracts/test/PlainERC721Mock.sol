@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+
+/// @dev Plain OpenZeppelin ERC-721 with a naive airdrop loop: the gas benchmark's point of comparison.
+contract PlainERC721Mock is ERC721 {
+    uint256 private _nextTokenId = 1;
+
+    constructor() ERC721("Plain", "PLAIN") {}
+
+    function airdrop(address[] calldata recipients) external {
+        uint256 tokenId = _nextTokenId;
+        for (uint256 i = 0; i < recipients.length; ++i) {
+            _mint(recipients[i], tokenId++);
+        }
+        _nextTokenId = tokenId;
+    }
+}
