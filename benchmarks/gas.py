@@ -1,0 +1,103 @@
+"""Gas figures of Collectible on a local Anvil, printed as a table. A measurement, not a test.
+
+Run with ``make bench``. Every figure is a whole transaction's gas (21,000 base and calldata included)
+divided by the tokens it minted or moved; recipients are fresh addresses unless said otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ape import accounts, chain, networks, project
+from eth_utils import keccak, to_checksum_address
+
+from collectibles.merkle import StandardMerkleTree
+from collectibles.policy import TransferPolicy
+
+FLOOR_PER_TOKEN = 46_443
+"""Two cold zero-to-nonzero writes (22,100 each), the Transfer log (1,875), 20 address bytes of calldata (368)."""
+
+TARGETS = {"airdrop 500, gift series": 47_000, "mintBatch 100 to one address": 3_000}
+
+
+class Fresh:
+    """Deterministic addresses never used before on this chain."""
+
+    def __init__(self, seed: str):
+        self._seed = seed
+        self._n = 0
+
+    def take(self, count: int) -> list[str]:
+        out = []
+        for _ in range(count):
+            self._n += 1
+            out.append(to_checksum_address(keccak(text=f"{self._seed}:{self._n}")[-20:]))
+        return out
+
+
+def measure() -> list[tuple[str, int, int]]:
+    admin, fan, friend = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
+    fresh = Fresh("bench")
+    rows: list[tuple[str, int, int]] = []
+
+    def row(label: str, receipt, tokens: int) -> None:
+        rows.append((label, receipt.gas_used, tokens))
+
+    nft = admin.deploy(project.Collectible, "Bench", "BENCH", admin, 0, admin, 500)
+    row("deploy Collectible", chain.get_receipt(nft.txn_hash), 1)
+    nft.grantRole(nft.MINTER_ROLE(), admin, sender=admin)
+    hold = 90 * 24 * 3600
+    free = _series(nft, admin, "Free", TransferPolicy.FREE, 0)
+    gift = _series(nft, admin, "Gift", TransferPolicy.GIFT_AFTER_HOLD, hold)
+    badge = _series(nft, admin, "Badge", TransferPolicy.SOULBOUND, 0)
+
+    row("mint 1 (gift series)", nft.mint(gift, fresh.take(1)[0], sender=admin), 1)
+    sent = {}
+    for label, series_id in (("free", free), ("gift", gift), ("soulbound", badge)):
+        for size in (100, 500):
+            sent[label, size] = fresh.take(size)
+            receipt = nft.airdrop(series_id, keccak(text=f"{label}-{size}"), sent[label, size], sender=admin)
+            row(f"airdrop {size}, {label} series", receipt, size)
+    replayed = nft.airdrop(gift, keccak(text="gift-500"), sent["gift", 500], sender=admin)
+    row("airdrop 500 replayed (mints nothing)", replayed, 500)
+    row("mintBatch 100 to one address", nft.mintBatch(free, fresh.take(1)[0], 100, sender=admin), 100)
+
+    gift_token = nft.mint(gift, fan, sender=admin).events.filter(nft.Transfer)[0].tokenId
+    chain.pending_timestamp += hold + 1
+    row("gift transfer after the hold", nft.transferFrom(fan, friend, gift_token, sender=fan), 1)
+
+    members = [[a] for a in fresh.take(99)] + [[fan.address]]
+    tree = StandardMerkleTree.of(members, ["address"])
+    nft.setMerkleRoot(free, tree.root, sender=admin)
+    row("claim with a proof (100-member tree)", nft.claim(free, fan, tree.proof([fan.address]), sender=friend), 1)
+
+    plain = admin.deploy(project.PlainERC721Mock)
+    row("plain OpenZeppelin ERC721 airdrop 500", plain.airdrop(fresh.take(500), sender=admin), 500)
+    return rows
+
+
+def _series(nft, admin, name: str, policy: TransferPolicy, hold: int) -> int:
+    tx = nft.createSeries(name, 999_999, int(policy), hold, "ipfs://placeholder.json", sender=admin)
+    return tx.events.filter(nft.SeriesCreated)[0].seriesId
+
+
+def main() -> int:
+    with networks.parse_network_choice("ethereum:local:foundry"):
+        rows = measure()
+    print(f"{'operation':42} {'tx gas':>12} {'tokens':>7} {'gas/token':>10} {'target':>8}")
+    missed = []
+    for label, gas, tokens in rows:
+        per_token = gas / tokens
+        target = TARGETS.get(label)
+        mark = "" if target is None else f"{target:>8,}"
+        if target is not None and per_token > target:
+            missed.append(label)
+        print(f"{label:42} {gas:>12,} {tokens:>7} {per_token:>10,.0f} {mark}")
+    print(f"\nfloor per airdropped token: {FLOOR_PER_TOKEN:,} (+ the transaction's fixed costs / tokens)")
+    if missed:
+        print("targets missed: " + ", ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
