@@ -1,0 +1,88 @@
+# The README's two commands, `make demo` and `make test`, do all setup on a fresh clone: a Python venv
+# from requirements.lock, node packages from package-lock.json (OpenZeppelin, solc-js, anvil, ganache),
+# and a solc for Ape. Stamp files keyed on the lock files make a second run skip the installs.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+# ape-foundry starts `anvil` from PATH: the one npm installed, in node_modules/.bin.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
+
+MNEMONIC := test test test test test test test test test test test junk
+CHAIN    ?= anvil
+CHAIN_PORT ?= 8545
+BENCH    ?= $(BIN)/python benchmarks/gas.py
+TEST_ARGS ?=
+
+.PHONY: setup solc compile test slither demo bench chain clean distclean lock
+
+setup: $(VENV)/.stamp node_modules/.stamp solc
+
+# A new venv whenever the lock or pyproject changes, so nothing stale survives; -c holds every
+# package to the version in requirements.lock.
+$(VENV)/.stamp: requirements.lock pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,lint]'
+	touch $@
+
+# npm ci installs exactly package-lock.json (emptying node_modules first). No install script is
+# needed: anvil is a plain binary, and ganache falls back to JS for its optional native addons.
+node_modules/.stamp: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# Checked on every run (it is cheap): the shim lives outside the checkout, in ~/.solcx.
+solc: node_modules/.stamp
+	@bash tools/install-solc.sh
+
+compile: setup
+	$(BIN)/ape compile
+
+# Tests and benchmarks get their own Anvil on a random port (APE_FOUNDRY_HOST=auto): by default
+# ape-foundry joins any Anvil already on 8545, such as `make chain` or another test run.
+test: compile
+	APE_FOUNDRY_HOST=auto $(BIN)/ape test $(TEST_ARGS)
+	$(MAKE) --no-print-directory slither
+
+# Slither compiles through tools/solc.js (standard JSON); its settings are in slither.config.json.
+slither: setup
+	$(BIN)/slither contracts --config-file slither.config.json --fail-medium
+
+# The demo uses 127.0.0.1:8545: it joins `make chain` if that is running, else starts Anvil there.
+demo: compile
+	$(BIN)/ape run demo
+
+bench: compile
+	APE_FOUNDRY_HOST=auto $(BENCH)
+
+# A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in .chain/).
+# `make chain CHAIN=ganache` starts ganache 7 instead, with the same accounts and chain id
+# (Ape reaches it with `--network http://127.0.0.1:8545`: ape-foundry only talks to Anvil).
+chain: node_modules/.stamp
+	mkdir -p .chain
+ifeq ($(CHAIN),ganache)
+	ganache --server.host 127.0.0.1 --server.port $(CHAIN_PORT) --wallet.mnemonic "$(MNEMONIC)" \
+	  --wallet.totalAccounts 10 --chain.hardfork shanghai --chain.chainId 31337 \
+	  --database.dbPath .chain/ganache
+else
+	anvil --host 127.0.0.1 --port $(CHAIN_PORT) --mnemonic "$(MNEMONIC)" --accounts 10 \
+	  --hardfork shanghai --state .chain/anvil-state.json
+endif
+
+# Rewrite requirements.lock from pyproject.toml's pins (after changing a dependency).
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[test,lint]'
+	{ echo "# Every package of the venv, pinned; \`make setup\` installs with \`pip install -c\`."; \
+	  echo "# Rewritten by \`make lock\` from pyproject.toml's direct pins; do not edit by hand."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf .build .cache contracts/.cache .pytest_cache .hypothesis crytic-export
+	find . -name __pycache__ -not -path './$(VENV)/*' -not -path './node_modules/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules .chain
