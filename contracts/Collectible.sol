@@ -564,6 +564,9 @@ contract Collectible is
         uint256 prev = _packedOwnershipOf(tokenId);
         address owner = address(uint160(prev));
         address caller = _msgSender();
+        // `packed` holds the hold clock (a timestamp) beside the policy, so slither's incorrect-equality
+        // detector sees a timestamp in these comparisons; they compare policy bits and never the time.
+        // slither-disable-start incorrect-equality
         TransferPolicy policy = _policyOf(prev);
         if (policy == TransferPolicy.Free) {
             if (caller != owner && !isApprovedForAll(owner, caller) && _tokenApprovals[tokenId] != caller) {
@@ -577,6 +580,7 @@ contract Collectible is
             uint256 transferableAt = _transferableAt(prev);
             if (block.timestamp < transferableAt) revert CollectibleHoldNotOver(tokenId, transferableAt);
         }
+        // slither-disable-end incorrect-equality
         if (owner != from) revert ERC721IncorrectOwner(from, tokenId, owner);
 
         // Cannot underflow: `from` owns `tokenId`, so its balance is at least one.
@@ -642,9 +646,13 @@ contract Collectible is
         uint256 packed = _packedOwnershipOf(tokenId);
         if (paused() || from != address(uint160(packed))) return false;
         if (to == address(0)) return true;
+        // `packed` holds the hold clock (a timestamp) beside the policy, so slither's incorrect-equality
+        // detector sees a timestamp in the two comparisons below; they compare policy bits and never the time.
+        // slither-disable-start incorrect-equality
         TransferPolicy policy = _policyOf(packed);
         if (policy == TransferPolicy.Soulbound) return false;
         return policy == TransferPolicy.Free || block.timestamp >= _transferableAt(packed);
+        // slither-disable-end incorrect-equality
     }
 
     // -------------------------------------------------------------- ERC-165
@@ -699,6 +707,8 @@ contract Collectible is
     /// @dev Returns the packed ownership of `tokenId`, scanning back over a lazily owned run if needed.
     function _packedOwnershipOf(uint256 tokenId) private view returns (uint256 packed) {
         packed = _packedOwnerships[tokenId];
+        // An unwritten slot is exactly zero; a written one always has owner bits (see {_pack}).
+        // slither-disable-next-line incorrect-equality
         if (packed == 0) {
             (uint256 seriesId, uint256 serial) = _split(tokenId);
             if (serial == 0 || serial > _series[seriesId].minted) revert ERC721NonexistentToken(tokenId);
@@ -757,6 +767,8 @@ contract Collectible is
     }
 
     function _isSoulbound(uint256 packed) private pure returns (bool) {
+        // Compares policy bits, not the timestamp stored beside them.
+        // slither-disable-next-line incorrect-equality
         return _policyOf(packed) == TransferPolicy.Soulbound;
     }
 
