@@ -36,7 +36,11 @@ class Fresh:
 
 
 def measure() -> list[tuple[str, int, int]]:
-    admin, fan, friend = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
+    admin, fan, friend = (
+        accounts.test_accounts[0],
+        accounts.test_accounts[1],
+        accounts.test_accounts[2],
+    )
     fresh = Fresh("bench")
     rows: list[tuple[str, int, int]] = []
 
@@ -56,11 +60,17 @@ def measure() -> list[tuple[str, int, int]]:
     for label, series_id in (("free", free), ("gift", gift), ("soulbound", badge)):
         for size in (100, 500):
             sent[label, size] = fresh.take(size)
-            receipt = nft.airdrop(series_id, keccak(text=f"{label}-{size}"), sent[label, size], sender=admin)
+            receipt = nft.airdrop(
+                series_id, keccak(text=f"{label}-{size}"), sent[label, size], sender=admin
+            )
             row(f"airdrop {size}, {label} series", receipt, size)
     replayed = nft.airdrop(gift, keccak(text="gift-500"), sent["gift", 500], sender=admin)
     row("airdrop 500 replayed (mints nothing)", replayed, 500)
-    row("mintBatch 100 to one address", nft.mintBatch(free, fresh.take(1)[0], 100, sender=admin), 100)
+    row(
+        "mintBatch 100 to one address",
+        nft.mintBatch(free, fresh.take(1)[0], 100, sender=admin),
+        100,
+    )
 
     gift_token = nft.mint(gift, fan, sender=admin).events.filter(nft.Transfer)[0].tokenId
     chain.pending_timestamp += hold + 1
@@ -69,7 +79,11 @@ def measure() -> list[tuple[str, int, int]]:
     members = [[a] for a in fresh.take(99)] + [[fan.address]]
     tree = StandardMerkleTree.of(members, ["address"])
     nft.setMerkleRoot(free, tree.root, sender=admin)
-    row("claim with a proof (100-member tree)", nft.claim(free, fan, tree.proof([fan.address]), sender=friend), 1)
+    row(
+        "claim with a proof (100-member tree)",
+        nft.claim(free, fan, tree.proof([fan.address]), sender=friend),
+        1,
+    )
 
     plain = admin.deploy(project.PlainERC721Mock)
     row("plain OpenZeppelin ERC721 airdrop 500", plain.airdrop(fresh.take(500), sender=admin), 500)
@@ -93,7 +107,9 @@ def main() -> int:
         if target is not None and per_token > target:
             missed.append(label)
         print(f"{label:42} {gas:>12,} {tokens:>7} {per_token:>10,.0f} {mark}")
-    print(f"\nfloor per airdropped token: {FLOOR_PER_TOKEN:,} (+ the transaction's fixed costs / tokens)")
+    print(
+        f"\nfloor per airdropped token: {FLOOR_PER_TOKEN:,} (+ the transaction's fixed costs / tokens)"
+    )
     if missed:
         print("targets missed: " + ", ".join(missed))
     return 0

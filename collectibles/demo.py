@@ -62,11 +62,21 @@ def run_demo(project: Any, chain: Any, accounts: list[Any], members: int = 5) ->
     started = time.perf_counter()
     hold = HOLD_DAYS * 24 * 3600
     tx = nft.createSeries(
-        "Greeting Card", 500, int(TransferPolicy.GIFT_AFTER_HOLD), hold, "ipfs://placeholder/card.json", sender=admin
+        "Greeting Card",
+        500,
+        int(TransferPolicy.GIFT_AFTER_HOLD),
+        hold,
+        "ipfs://placeholder/card.json",
+        sender=admin,
     )
     result.series_id = tx.events.filter(nft.SeriesCreated)[0].seriesId
     result.max_supply = nft.series(result.series_id).maxSupply
-    step("series", f"#{result.series_id} Greeting Card: 500 editions, gift only after {HOLD_DAYS} days", [tx], started)
+    step(
+        "series",
+        f"#{result.series_id} Greeting Card: 500 editions, gift only after {HOLD_DAYS} days",
+        [tx],
+        started,
+    )
 
     started = time.perf_counter()
     batch_id = b"demo-airdrop-1".ljust(32, b"\0")
@@ -88,7 +98,9 @@ def run_demo(project: Any, chain: Any, accounts: list[Any], members: int = 5) ->
 
     started = time.perf_counter()
     first_fan_token = next(t for t, owner in result.tokens if owner == fan.address)
-    result.gift_refused_error = simulate_revert(nft, "transferFrom", fan, friend, first_fan_token, sender=fan) or ""
+    result.gift_refused_error = (
+        simulate_revert(nft, "transferFrom", fan, friend, first_fan_token, sender=fan) or ""
+    )
     chain.pending_timestamp += hold + 1
     tx = nft.transferFrom(fan, friend, first_fan_token, sender=fan)
     result.gift_accepted = nft.ownerOf(first_fan_token) == friend.address
@@ -111,5 +123,7 @@ def describe(result: DemoResult) -> list[str]:
     lines.append("")
     for token, owner in result.tokens:
         _, serial = split_token_id(token)
-        lines.append(f"token {token}: Greeting Card #{serial} of {result.max_supply}, owner {owner}")
+        lines.append(
+            f"token {token}: Greeting Card #{serial} of {result.max_supply}, owner {owner}"
+        )
     return lines

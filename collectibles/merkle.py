@@ -21,7 +21,11 @@ from collectibles.exceptions import InvalidMerkleTree, ValueNotInTree
 
 def leaf_hash(leaf_encoding: Sequence[str], value: Sequence[Any]) -> bytes:
     """The double-hashed leaf of ``value`` under ABI types ``leaf_encoding``."""
-    return keccak(keccak(encode(list(leaf_encoding), [_abi_value(t, v) for t, v in zip(leaf_encoding, value)])))
+    return keccak(
+        keccak(
+            encode(list(leaf_encoding), [_abi_value(t, v) for t, v in zip(leaf_encoding, value)])
+        )
+    )
 
 
 def node_hash(a: bytes, b: bytes) -> bytes:
@@ -40,7 +44,9 @@ def process_proof(leaf: bytes, proof: Iterable[bytes]) -> bytes:
 class StandardMerkleTree:
     """A Merkle tree over ABI-encoded values, compatible with ``@openzeppelin/merkle-tree``."""
 
-    def __init__(self, tree: list[bytes], values: list[tuple[list[Any], int]], leaf_encoding: list[str]):
+    def __init__(
+        self, tree: list[bytes], values: list[tuple[list[Any], int]], leaf_encoding: list[str]
+    ):
         self.tree = tree
         """Every node, root first, leaves last."""
         self.values = values
@@ -50,13 +56,17 @@ class StandardMerkleTree:
         self._index = {self._key(v): i for i, (v, _) in enumerate(values)}
 
     @classmethod
-    def of(cls, values: Iterable[Sequence[Any]], leaf_encoding: Sequence[str]) -> StandardMerkleTree:
+    def of(
+        cls, values: Iterable[Sequence[Any]], leaf_encoding: Sequence[str]
+    ) -> StandardMerkleTree:
         """Build the tree of ``values``, as ``StandardMerkleTree.of(values, leafEncoding)`` does."""
         encoding = list(leaf_encoding)
         items = [list(v) for v in values]
         if not items:
             raise InvalidMerkleTree("a tree needs at least one value")
-        hashed = sorted(((leaf_hash(encoding, v), i) for i, v in enumerate(items)), key=lambda h: h[0])
+        hashed = sorted(
+            ((leaf_hash(encoding, v), i) for i, v in enumerate(items)), key=lambda h: h[0]
+        )
         size = 2 * len(hashed) - 1
         tree: list[bytes] = [b""] * size
         tree_index = [0] * len(items)
@@ -95,7 +105,10 @@ class StandardMerkleTree:
             "leafEncoding": self.leaf_encoding,
             "tree": ["0x" + node.hex() for node in self.tree],
             "values": [
-                {"value": [_json_value(t, f) for t, f in zip(self.leaf_encoding, v)], "treeIndex": i}
+                {
+                    "value": [_json_value(t, f) for t, f in zip(self.leaf_encoding, v)],
+                    "treeIndex": i,
+                }
                 for v, i in self.values
             ],
         }

@@ -23,7 +23,9 @@ class TransferPolicy(IntEnum):
         try:
             return names[text.strip().lower()]
         except KeyError:
-            raise ValueError(f"unknown transfer policy {text!r}: use one of {', '.join(names)}") from None
+            raise ValueError(
+                f"unknown transfer policy {text!r}: use one of {', '.join(names)}"
+            ) from None
 
 
 def token_id(series_id: int, serial: int) -> int:

@@ -34,7 +34,9 @@ def simulate_revert(contract: Any, method: str, *args: Any, sender: Any) -> str 
     try:
         web3.eth.call({"from": sender.address, "to": contract.address, "data": calldata})
     except ContractCustomError as err:
-        return decode_custom_error(contract.contract_type.errors, bytes.fromhex(str(err.data).removeprefix("0x")))
+        return decode_custom_error(
+            contract.contract_type.errors, bytes.fromhex(str(err.data).removeprefix("0x"))
+        )
     except ContractLogicError as err:
         return str(err)
     return None
