@@ -639,10 +639,11 @@ contract Collectible is
      * @dev See {IERC6454-isTransferable}. Answers for a transfer by the owner (the only caller a
      * `GiftAfterHold` token accepts): `false` while paused, when `from` is not the owner, for soulbound tokens
      * and for gifts before the hold is over. Burns (`to == 0`) by the owner are always allowed; mints
-     * (`from == 0`) are allowed for the next serials of an open series.
+     * (`from == 0`) to a non-zero address are allowed for serials of an open series not minted yet and within
+     * its cap (a batch can mint several at once).
      */
     function isTransferable(uint256 tokenId, address from, address to) external view returns (bool) {
-        if (from == address(0)) return !paused() && _mintable(tokenId);
+        if (from == address(0)) return to != address(0) && !paused() && _mintable(tokenId);
         uint256 packed = _packedOwnershipOf(tokenId);
         if (paused() || from != address(uint160(packed))) return false;
         if (to == address(0)) return true;
