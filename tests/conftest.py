@@ -133,5 +133,17 @@ def mint_to(collectible, minter):
     return mint
 
 
+@pytest.fixture(scope="session")
+def receiver(project, admin):
+    """A contract that accepts ERC-721 tokens and counts the callbacks."""
+    return admin.deploy(project.ReceiverMock)
+
+
+@pytest.fixture(scope="session")
+def non_receiver(project, admin):
+    """A contract without onERC721Received."""
+    return admin.deploy(project.NonReceiverMock)
+
+
 HOLD_SECONDS = 90 * 24 * 60 * 60
 """Topnod's gifting hold: 90 days."""

@@ -31,16 +31,6 @@ def small_series(create_series):
     return create_series(name="Limited", max_supply=3, policy=FREE)
 
 
-@pytest.fixture
-def receiver(project, admin):
-    return admin.deploy(project.ReceiverMock)
-
-
-@pytest.fixture
-def non_receiver(project, admin):
-    return admin.deploy(project.NonReceiverMock)
-
-
 POLICIES = [
     pytest.param(FREE, id="free"),
     pytest.param(GIFT, id="gift"),

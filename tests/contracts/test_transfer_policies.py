@@ -79,16 +79,6 @@ def badge_token(token_of):
 
 
 @pytest.fixture
-def receiver(project, admin):
-    return admin.deploy(project.ReceiverMock)
-
-
-@pytest.fixture
-def non_receiver(project, admin):
-    return admin.deploy(project.NonReceiverMock)
-
-
-@pytest.fixture
 def act_as(collectible, fan, operator, admin):
     """Returns a builder: gives the caller of the named kind its approval (where the policy allows one)."""
 
