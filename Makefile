@@ -11,7 +11,6 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 MNEMONIC := test test test test test test test test test test test junk
 CHAIN    ?= anvil
 CHAIN_PORT ?= 8545
-BENCH    ?= $(BIN)/python benchmarks/gas.py
 TEST_ARGS ?=
 
 .PHONY: setup solc compile test slither demo bench chain clean distclean lock
@@ -39,22 +38,22 @@ solc: node_modules/.stamp
 compile: setup
 	$(BIN)/ape compile
 
-# Tests and benchmarks get their own Anvil on a random port (APE_FOUNDRY_HOST=auto): by default
-# ape-foundry joins any Anvil already on 8545, such as `make chain` or another test run.
+# Ape's local network gets its own Anvil on a free port (`foundry: host: auto` in ape-config.yaml), so
+# tests, the demo and benchmarks never join `make chain` or another run on 8545.
 test: compile
-	APE_FOUNDRY_HOST=auto $(BIN)/ape test $(TEST_ARGS)
+	$(BIN)/ape test $(TEST_ARGS)
 	$(MAKE) --no-print-directory slither
 
 # Slither compiles through tools/solc.js (standard JSON); its settings are in slither.config.json.
 slither: setup
 	$(BIN)/slither contracts --config-file slither.config.json --fail-medium
 
-# The demo uses 127.0.0.1:8545: it joins `make chain` if that is running, else starts Anvil there.
 demo: compile
 	$(BIN)/ape run demo
 
 bench: compile
-	APE_FOUNDRY_HOST=auto $(BENCH)
+	$(BIN)/python benchmarks/gas.py
+	$(BIN)/python benchmarks/airdrop.py
 
 # A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in .chain/).
 # `make chain CHAIN=ganache` starts ganache 7 instead, with the same accounts and chain id
