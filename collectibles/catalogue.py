@@ -1,0 +1,191 @@
+"""Series specifications, the catalogue file that lists them, and creating them once on chain.
+
+A catalogue is YAML or JSON: either a list of series or ``{"series": [...]}``; each entry has ``name``,
+``max_supply``, ``policy`` (``free``, ``gift`` or ``soulbound``), optional ``hold_days`` (gift only) and
+``base_uri``. Series are matched by name on chain, so creating a catalogue twice creates nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from collectibles.exceptions import InvalidCatalogue
+from collectibles.policy import SERIES_STRIDE, TransferPolicy
+
+DAY = 24 * 60 * 60
+MAX_HOLD_SECONDS = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """A series to create; checked against the contract's rules before anything is sent."""
+
+    name: str
+    max_supply: int
+    policy: TransferPolicy = TransferPolicy.FREE
+    hold_seconds: int = 0
+    base_uri: str = ""
+
+    @classmethod
+    def build(
+        cls,
+        name: Any,
+        max_supply: Any,
+        policy: Any = "free",
+        hold_days: Any = None,
+        base_uri: Any = "",
+        source: object = "the command-line options",
+    ) -> SeriesSpec:
+        """Validate raw values (flags or a catalogue entry) into a spec; :class:`InvalidCatalogue` if wrong."""
+        label = f"series {name!r}" if name else "a series"
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidCatalogue(source, "every series needs a non-empty name")
+        try:
+            supply = int(max_supply)
+        except (TypeError, ValueError):
+            raise InvalidCatalogue(
+                source, f"{label}: max_supply {max_supply!r} is not a whole number"
+            ) from None
+        if not 1 <= supply < SERIES_STRIDE:
+            raise InvalidCatalogue(
+                source, f"{label}: max_supply {supply} is outside 1..{SERIES_STRIDE - 1}"
+            )
+        try:
+            parsed = (
+                policy if isinstance(policy, TransferPolicy) else TransferPolicy.parse(str(policy))
+            )
+        except ValueError as err:
+            raise InvalidCatalogue(source, f"{label}: {err}") from None
+        hold = 0
+        if hold_days not in (None, ""):
+            try:
+                hold = round(float(hold_days) * DAY)
+            except (TypeError, ValueError):
+                raise InvalidCatalogue(
+                    source, f"{label}: hold_days {hold_days!r} is not a number"
+                ) from None
+            if hold and parsed != TransferPolicy.GIFT_AFTER_HOLD:
+                raise InvalidCatalogue(
+                    source, f"{label}: hold_days only applies to the gift policy"
+                )
+            if not 0 <= hold <= MAX_HOLD_SECONDS:
+                raise InvalidCatalogue(source, f"{label}: hold_days {hold_days} is out of range")
+        return cls(name.strip(), supply, parsed, hold, str(base_uri or ""))
+
+
+def load_catalogue(path: Path | str) -> list[SeriesSpec]:
+    """Read the series of a YAML (``.yaml``/``.yml``) or JSON catalogue; names must be unique."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as err:
+        raise InvalidCatalogue(path, f"cannot read it ({err.strerror})") from None
+    import yaml
+
+    try:
+        data = (
+            yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)
+        )
+    except (yaml.YAMLError, json.JSONDecodeError) as err:
+        raise InvalidCatalogue(path, f"cannot parse it: {err}") from None
+    return parse_catalogue(data, path)
+
+
+def parse_catalogue(data: Any, source: object = "catalogue") -> list[SeriesSpec]:
+    """The specs of parsed catalogue data (a list, or a mapping with a ``series`` list)."""
+    entries = data.get("series") if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not entries:
+        raise InvalidCatalogue(source, "expected a non-empty list of series (or a 'series:' list)")
+    specs = []
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise InvalidCatalogue(source, f"entry {i} is not a mapping")
+        unknown = set(entry) - {
+            "name",
+            "max_supply",
+            "policy",
+            "hold_days",
+            "base_uri",
+            "description",
+        }
+        if unknown:
+            raise InvalidCatalogue(source, f"entry {i}: unknown keys {', '.join(sorted(unknown))}")
+        specs.append(
+            SeriesSpec.build(
+                entry.get("name"),
+                entry.get("max_supply"),
+                entry.get("policy", "free"),
+                entry.get("hold_days"),
+                entry.get("base_uri", ""),
+                source,
+            )
+        )
+    names = [s.name for s in specs]
+    if dupes := sorted({n for n in names if names.count(n) > 1}):
+        raise InvalidCatalogue(source, f"duplicate series names: {', '.join(dupes)}")
+    return specs
+
+
+@dataclass
+class SeriesOutcome:
+    """What happened to one spec."""
+
+    name: str
+    series_id: int
+    created: bool
+    tx_hash: str = ""
+    differences: list[str] = field(default_factory=list)
+    """For a series that already existed: how it differs from the spec (cap, policy, hold), if at all."""
+
+
+def existing_series(nft: Any) -> dict[str, tuple[int, Any]]:
+    """``(series id, SeriesInfo)`` on chain by name (the first series of a name wins)."""
+    found: dict[str, tuple[int, Any]] = {}
+    for series_id in range(1, int(nft.seriesCount()) + 1):
+        info = nft.series(series_id)
+        found.setdefault(info.name, (series_id, info))
+    return found
+
+
+def differences(spec: SeriesSpec, info: Any) -> list[str]:
+    """What an existing series (``SeriesInfo``) fixed differently from ``spec``; creation-time facts only."""
+    pairs = [
+        ("max_supply", spec.max_supply, int(info.maxSupply)),
+        ("policy", spec.policy.name.lower(), TransferPolicy(int(info.policy)).name.lower()),
+        ("hold_seconds", spec.hold_seconds, int(info.holdSeconds)),
+    ]
+    return [f"{key}: wanted {want}, on chain {have}" for key, want, have in pairs if want != have]
+
+
+def ensure_series(nft: Any, specs: list[SeriesSpec], sender: Any) -> list[SeriesOutcome]:
+    """Create every spec whose name is not on chain yet; report the others with their existing id."""
+    on_chain = existing_series(nft)
+    outcomes = []
+    for spec in specs:
+        if spec.name in on_chain:
+            series_id, info = on_chain[spec.name]
+            outcomes.append(
+                SeriesOutcome(spec.name, series_id, False, differences=differences(spec, info))
+            )
+            continue
+        tx = nft.createSeries(
+            spec.name,
+            spec.max_supply,
+            int(spec.policy),
+            spec.hold_seconds,
+            spec.base_uri,
+            sender=sender,
+        )
+        series_id = tx.events.filter(nft.SeriesCreated)[0].seriesId
+        on_chain[spec.name] = (series_id, None)
+        outcomes.append(SeriesOutcome(spec.name, series_id, True, str(tx.txn_hash)))
+    return outcomes
+
+
+def pending(nft: Any, specs: list[SeriesSpec]) -> list[SeriesSpec]:
+    """The specs that :func:`ensure_series` would create."""
+    on_chain = existing_series(nft)
+    return [s for s in specs if s.name not in on_chain]

@@ -1,0 +1,90 @@
+"""collectibles/catalogue.py: series specs from flags or a YAML/JSON catalogue, checked before sending."""
+
+from pathlib import Path
+
+import pytest
+
+from collectibles.catalogue import SeriesSpec, load_catalogue, parse_catalogue
+from collectibles.exceptions import InvalidCatalogue
+from collectibles.policy import TransferPolicy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_load_catalogue__example__three_series():
+    specs = load_catalogue(ROOT / "examples" / "catalogue.yaml")
+    assert [(s.name, s.max_supply, s.policy, s.hold_seconds) for s in specs] == [
+        ("Spring Festival Greeting Card", 500, TransferPolicy.GIFT_AFTER_HOLD, 90 * 86400),
+        ("Court", 200, TransferPolicy.FREE, 0),
+        ("All-Star Badge", 1000, TransferPolicy.SOULBOUND, 0),
+    ]
+
+
+def test_load_catalogue__json_list():
+    specs = load_catalogue(ROOT / "tests" / "data" / "catalogue.json")
+    assert [s.name for s in specs] == ["Court", "Greeting Card"]
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"name": "", "max_supply": 5}, "non-empty name"),
+        ({"name": "A", "max_supply": 0}, "outside 1..999999"),
+        ({"name": "A", "max_supply": 1_000_000}, "outside 1..999999"),
+        ({"name": "A", "max_supply": "many"}, "not a whole number"),
+        ({"name": "A", "max_supply": 5, "policy": "rare"}, "unknown transfer policy"),
+        (
+            {"name": "A", "max_supply": 5, "policy": "soulbound", "hold_days": 1},
+            "only applies to the gift",
+        ),
+        ({"name": "A", "max_supply": 5, "policy": "gift", "hold_days": 100_000}, "out of range"),
+        ({"name": "A", "max_supply": 5, "colour": "red"}, "unknown keys colour"),
+    ],
+)
+def test_parse_catalogue__bad_entry__says_why(entry, message):
+    with pytest.raises(InvalidCatalogue, match=message):
+        parse_catalogue([entry], "test")
+
+
+def test_parse_catalogue__duplicate_names__refused():
+    with pytest.raises(InvalidCatalogue, match="duplicate series names: A"):
+        parse_catalogue(
+            {"series": [{"name": "A", "max_supply": 1}, {"name": "A", "max_supply": 2}]}
+        )
+
+
+def test_parse_catalogue__empty__refused():
+    with pytest.raises(InvalidCatalogue, match="non-empty list"):
+        parse_catalogue({"series": []})
+
+
+def test_load_catalogue__unparsable__refused(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("series: [unclosed")
+    with pytest.raises(InvalidCatalogue, match="cannot parse"):
+        load_catalogue(path)
+
+
+def test_series_spec__gift_hold_in_days():
+    spec = SeriesSpec.build("Card", "500", "Gift", "0.5")
+    assert (spec.max_supply, spec.policy, spec.hold_seconds) == (
+        500,
+        TransferPolicy.GIFT_AFTER_HOLD,
+        43200,
+    )
+
+
+def test_differences__existing_series__lists_fixed_facts_that_differ():
+    from types import SimpleNamespace
+
+    from collectibles.catalogue import differences
+
+    spec = SeriesSpec.build("Card", 500, "gift", 90)
+    same = SimpleNamespace(maxSupply=500, policy=1, holdSeconds=90 * 86400)
+    other = SimpleNamespace(maxSupply=400, policy=0, holdSeconds=0)
+    assert differences(spec, same) == []
+    assert differences(spec, other) == [
+        "max_supply: wanted 500, on chain 400",
+        "policy: wanted gift_after_hold, on chain free",
+        f"hold_seconds: wanted {90 * 86400}, on chain 0",
+    ]

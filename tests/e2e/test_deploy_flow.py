@@ -1,0 +1,225 @@
+"""deploy -> series -> mint -> claims, as a user runs them: `ape run ...` subprocesses against a chain started
+separately (anvil, and ganache 7), reached with `--network http://127.0.0.1:PORT`. Restarting the chain gives it
+a new genesis block: the registry must then refuse the old address, and deploy must deploy afresh.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APE = ROOT / ".venv" / "bin" / "ape"
+BIN = ROOT / "node_modules" / ".bin"
+MNEMONIC = "test test test test test test test test test test test junk"
+FAN = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"  # TEST::3
+TREASURY = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # TEST::1
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def chain_command(kind, port):
+    if kind == "anvil":
+        return [
+            str(BIN / "anvil"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--mnemonic",
+            MNEMONIC,
+            "--hardfork",
+            "shanghai",
+        ]
+    return [
+        str(BIN / "ganache"),
+        "--server.host",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--wallet.mnemonic",
+        MNEMONIC,
+        "--chain.hardfork",
+        "shanghai",
+        "--logging.quiet",
+    ]
+
+
+def rpc(url, method, *params):
+    body = json.dumps(
+        {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+    ).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())["result"]
+
+
+class Chain:
+    """A local chain process on a free port, restartable from scratch."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            chain_command(self.kind, self.port),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                rpc(self.url, "eth_chainId")
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.kind} did not start on {self.url}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+        self.process = None
+
+    def genesis(self):
+        return rpc(self.url, "eth_getBlockByNumber", "0x0", False)["hash"]
+
+    def nonce(self, address):
+        return int(rpc(self.url, "eth_getTransactionCount", address, "latest"), 16)
+
+
+@pytest.fixture(params=["anvil", "ganache"])
+def local_chain(request):
+    if not (BIN / request.param).exists():
+        pytest.skip(f"{request.param} is not installed (npm ci)")
+    chain = Chain(request.param)
+    chain.start()
+    yield chain
+    chain.stop()
+
+
+@pytest.fixture
+def ape_run(tmp_path, local_chain):
+    """Returns a function: `ape run SCRIPT ARGS --network URL` with a private registry; returns the process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COLLECTIBLES_")}
+    env["COLLECTIBLES_DEPLOYMENTS"] = str(tmp_path / "deployments.json")
+    env["PATH"] = f"{BIN}:{env.get('PATH', '')}"
+
+    def run(*args):
+        command = [str(APE), "run", *map(str, args), "--network", local_chain.url]
+        return subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+
+    return run
+
+
+def last_json(process):
+    assert process.returncode == 0, process.stdout + process.stderr
+    return json.loads(process.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not APE.exists(), reason="needs the project venv (make setup)")
+def test_deploy_flow__separate_chain__deploy_series_mint_claim_and_restart(
+    ape_run, local_chain, tmp_path
+):
+    admin = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # TEST::0
+    deployed = last_json(ape_run("deploy", "--account", "TEST::0", "--json"))
+    assert deployed["deployed"] is True and deployed["genesis_hash"] == local_chain.genesis()
+    again = last_json(ape_run("deploy", "--account", "TEST::0", "--json"))
+    assert (again["deployed"], again["address"]) == (False, deployed["address"])
+
+    catalogue = ROOT / "examples" / "catalogue.yaml"
+    series = last_json(
+        ape_run("series", "--account", "TEST::0", "--catalogue", catalogue, "--json")
+    )
+    ids = {s["name"]: s["series_id"] for s in series["series"]}
+    assert list(ids.values()) == [1, 2, 3]
+    rerun = last_json(ape_run("series", "--account", "TEST::0", "--catalogue", catalogue, "--json"))
+    assert not any(s["created"] for s in rerun["series"])
+
+    minted = last_json(
+        ape_run(
+            "mint",
+            "--account",
+            "TEST::0",
+            "--series",
+            ids["Court"],
+            "--to",
+            TREASURY,
+            "--quantity",
+            130,
+            "--json",
+        )
+    )
+    assert len(minted["token_ids"]) == 130 and len(minted["tx_hashes"]) == 2
+
+    sent = local_chain.nonce(admin)
+    refused = ape_run(
+        "mint", "--account", "TEST::0", "--series", ids["Court"], "--to", TREASURY, "--quantity", 71
+    )
+    assert refused.returncode == 1 and "70 tokens left" in refused.stderr + refused.stdout
+    assert local_chain.nonce(admin) == sent
+
+    members = ROOT / "tests" / "data" / "claim_members.csv"
+    out = tmp_path / "claims"
+    setup = last_json(
+        ape_run(
+            "claims",
+            "setup",
+            "--account",
+            "TEST::0",
+            "--series",
+            ids["All-Star Badge"],
+            "--members",
+            members,
+            "--out",
+            out,
+            "--json",
+        )
+    )
+    assert setup["changed"] is True
+    claim = last_json(
+        ape_run(
+            "claims",
+            "claim",
+            "--account",
+            "TEST::5",
+            "--series",
+            ids["All-Star Badge"],
+            "--member",
+            FAN,
+            "--out",
+            out,
+            "--json",
+        )
+    )
+    assert claim["token_id"] == 3_000_001
+
+    # A restarted chain has a new genesis: the old address is never handed out, and deploy starts afresh.
+    old_genesis = local_chain.genesis()
+    local_chain.stop()
+    time.sleep(1.1)  # a genesis block carries its start time, in seconds
+    local_chain.start()
+    assert local_chain.genesis() != old_genesis
+    stale = ape_run("series", "--account", "TEST::0", "--catalogue", catalogue)
+    assert stale.returncode == 1
+    assert "restarted or reset" in stale.stderr + stale.stdout
+    fresh = last_json(ape_run("deploy", "--account", "TEST::0", "--json"))
+    assert fresh["deployed"] is True and fresh["reset_detected"] is True
+    registry = json.loads((tmp_path / "deployments.json").read_text())
+    assert len(registry["chains"]) == 2

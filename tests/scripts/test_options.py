@@ -1,0 +1,123 @@
+"""scripts/_options.py: the confirmation rule for non-local chains, JSON output, addresses."""
+
+from types import SimpleNamespace
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from scripts._options import ADDRESS, confirm_network, emit_json, is_local_chain
+
+
+def network(name="custom", is_local=False):
+    return SimpleNamespace(
+        name=name, is_local=is_local, is_fork=False, ecosystem=SimpleNamespace(name="ethereum")
+    )
+
+
+def provider(uri):
+    return SimpleNamespace(http_uri=uri, chain_id=1)
+
+
+@pytest.mark.parametrize(
+    "uri", ["http://127.0.0.1:8545", "http://localhost:9000", "ws://127.0.0.1:8546"]
+)
+def test_is_local_chain__localhost_uri__local(uri):
+    assert is_local_chain(network(), provider(uri))
+
+
+def test_is_local_chain__ape_local_network__local():
+    assert is_local_chain(network("local", is_local=True), provider("https://example.org"))
+
+
+def test_is_local_chain__remote_uri__not_local():
+    assert not is_local_chain(network("sepolia"), provider("https://rpc.sepolia.org"))
+
+
+def confirm_cli(yes):
+    @click.command()
+    def cli():
+        confirm_network(network("sepolia"), yes, provider("https://rpc.sepolia.org"))
+        click.echo("sent")
+
+    return cli
+
+
+def test_confirm_network__remote_without_yes_or_tty__aborts():
+    result = CliRunner().invoke(confirm_cli(False))
+    assert result.exit_code == 1
+    assert "pass --yes" in result.output
+    assert "sent" not in result.output
+
+
+def test_confirm_network__remote_with_yes__goes_on():
+    result = CliRunner().invoke(confirm_cli(True))
+    assert result.exit_code == 0, result.output
+    assert "sent" in result.output
+
+
+def test_emit_json__one_line():
+    @click.command()
+    def cli():
+        emit_json({"b": 1, "a": [1, 2]})
+
+    assert CliRunner().invoke(cli).output == '{"a": [1, 2], "b": 1}\n'
+
+
+def test_address__checksums_and_refuses_junk():
+    assert ADDRESS.convert("0x90f79bf6eb2c4f870365e785982e1f101e93b906", None, None) == (
+        "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
+    )
+    with pytest.raises(click.BadParameter):
+        ADDRESS.convert("0x1234", None, None)
+
+
+def test_load_env__fills_gaps_but_shell_wins(tmp_path, monkeypatch):
+    from collectibles.config import load_settings
+    from scripts._options import load_env
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("COLLECTIBLES_SYMBOL=FROMFILE\nCOLLECTIBLES_NAME=From File\n")
+    monkeypatch.delenv("COLLECTIBLES_SYMBOL", raising=False)
+    monkeypatch.setenv("COLLECTIBLES_NAME", "From Shell")
+    assert load_env(env_file)
+    settings = load_settings(config={"symbol": "FROMCONFIG"})
+    assert (settings.symbol, settings.name) == ("FROMFILE", "From Shell")
+    monkeypatch.delenv("COLLECTIBLES_SYMBOL")
+
+
+class FakeKeyfileAccount:
+    alias = "deployer"
+
+    def __init__(self):
+        self.autosign = False
+
+    def set_autosign(self, enabled):
+        self.autosign = enabled
+
+
+def test_prepare_signer__yes_with_passphrase_variable__autosigns(monkeypatch):
+    from scripts._options import prepare_signer
+
+    monkeypatch.setenv("APE_ACCOUNTS_deployer_PASSPHRASE", "not printed")
+    account = FakeKeyfileAccount()
+    prepare_signer(account, yes=True)
+    assert account.autosign is True
+
+
+def test_prepare_signer__yes_without_passphrase_or_tty__refused(monkeypatch):
+    from scripts._options import prepare_signer
+
+    monkeypatch.delenv("APE_ACCOUNTS_deployer_PASSPHRASE", raising=False)
+    account = FakeKeyfileAccount()
+    with pytest.raises(click.ClickException, match="APE_ACCOUNTS_deployer_PASSPHRASE"):
+        prepare_signer(account, yes=True)
+    assert account.autosign is False
+
+
+def test_prepare_signer__without_yes__untouched():
+    from scripts._options import prepare_signer
+
+    account = FakeKeyfileAccount()
+    prepare_signer(account, yes=False)
+    assert account.autosign is False
