@@ -134,7 +134,7 @@ def last_json(process):
 
 
 @pytest.mark.skipif(not APE.exists(), reason="needs the project venv (make setup)")
-def test_deploy_flow__separate_chain__deploy_series_mint_claim_and_restart(
+def test_deploy_flow__separate_chain__deploy_series_mint_airdrop_claim_and_restart(
     ape_run, local_chain, tmp_path
 ):
     admin = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # TEST::0
@@ -174,6 +174,32 @@ def test_deploy_flow__separate_chain__deploy_series_mint_claim_and_restart(
     )
     assert refused.returncode == 1 and "70 tokens left" in refused.stderr + refused.stdout
     assert local_chain.nonce(admin) == sent
+
+    # Airdrop the greeting card to a member file, then re-run: the second run sends nothing.
+    wallets = [f"0x{i:040x}" for i in range(0x1001, 0x1001 + 25)]
+    member_file = tmp_path / "members.csv"
+    member_file.write_text(
+        "address,member_id\n" + "".join(f"{w},M{i}\n" for i, w in enumerate(wallets))
+    )
+    drop = (
+        "airdrop",
+        "--account",
+        "TEST::0",
+        "--series",
+        ids["Spring Festival Greeting Card"],
+        "--members",
+        member_file,
+        "--batch-size",
+        10,
+        "--journal",
+        tmp_path / "airdrop.sqlite",
+        "--json",
+    )
+    dropped = last_json(ape_run(*drop))
+    assert (dropped["status"], dropped["members"], dropped["batches"]) == ("done", 25, 3)
+    before = local_chain.nonce(admin)
+    assert last_json(ape_run(*drop))["status"] == "already_done"
+    assert local_chain.nonce(admin) == before
 
     members = ROOT / "tests" / "data" / "claim_members.csv"
     out = tmp_path / "claims"
