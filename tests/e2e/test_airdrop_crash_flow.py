@@ -10,62 +10,27 @@ import json
 import os
 import pty
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from utils.chains import Chain
 from web3 import Web3
 
 ROOT = Path(__file__).resolve().parents[2]
-ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
 APE = Path(sys.executable).parent / "ape"
-MNEMONIC = "test test test test test test test test test test test junk"
 MEMBERS = 30
 BATCH_SIZE = 10
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def node():
     """A separate Anvil with the standard test mnemonic; yields ``(url, web3)``."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(ANVIL),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--mnemonic",
-            MNEMONIC,
-            "--accounts",
-            "10",
-            "--hardfork",
-            "shanghai",
-            "--silent",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    web3 = Web3(Web3.HTTPProvider(url))
-    deadline = time.monotonic() + 30
-    while not web3.is_connected():
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail("anvil did not start")
-        time.sleep(0.1)
-    yield url, web3
-    proc.terminate()
-    proc.wait(timeout=10)
+    chain = Chain("anvil")
+    chain.start()
+    yield chain.url, Web3(Web3.HTTPProvider(chain.url))
+    chain.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,101 +5,17 @@ a new genesis block: the registry must then refuse the old address, and deploy m
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from utils.chains import BIN, Chain
 
 ROOT = Path(__file__).resolve().parents[2]
 APE = ROOT / ".venv" / "bin" / "ape"
-BIN = ROOT / "node_modules" / ".bin"
-MNEMONIC = "test test test test test test test test test test test junk"
 FAN = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"  # TEST::3
 TREASURY = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # TEST::1
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def chain_command(kind, port):
-    if kind == "anvil":
-        return [
-            str(BIN / "anvil"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--mnemonic",
-            MNEMONIC,
-            "--hardfork",
-            "shanghai",
-        ]
-    return [
-        str(BIN / "ganache"),
-        "--server.host",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--wallet.mnemonic",
-        MNEMONIC,
-        "--chain.hardfork",
-        "shanghai",
-        "--logging.quiet",
-    ]
-
-
-def rpc(url, method, *params):
-    body = json.dumps(
-        {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
-    ).encode()
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.loads(response.read())["result"]
-
-
-class Chain:
-    """A local chain process on a free port, restartable from scratch."""
-
-    def __init__(self, kind):
-        self.kind = kind
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            chain_command(self.kind, self.port),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                rpc(self.url, "eth_chainId")
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"{self.kind} did not start on {self.url}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-        self.process = None
-
-    def genesis(self):
-        return rpc(self.url, "eth_getBlockByNumber", "0x0", False)["hash"]
-
-    def nonce(self, address):
-        return int(rpc(self.url, "eth_getTransactionCount", address, "latest"), 16)
 
 
 @pytest.fixture(params=["anvil", "ganache"])
