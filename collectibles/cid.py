@@ -2,8 +2,10 @@
 
 Defaults follow kubo: 256 KiB fixed-size chunks, the balanced layout with at most 174 links per node,
 and either CIDv0 (dag-pb leaves, ``Qm…``) or CIDv1 with raw leaves (as ``ipfs add --cid-version=1``).
-Directories are plain UnixFS directories; kubo switches to a HAMT-sharded directory once a directory's
-block would pass 256 KiB (about 5,000 entries), which this module does not build: it refuses instead.
+Directories are plain UnixFS directories until kubo's size estimate of their links (name plus CID bytes
+per entry) reaches 256 KiB (about 5,000 entries); past it kubo builds a HAMT-sharded directory (UnixFS
+type HAMTShard, fanout 256, murmur3-x64-64 of the names), and so does :func:`add_tree`.
+:func:`add_directory` refuses such a directory unless asked with ``shard=True``.
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ MAX_LINKS = 174
 DIRECTORY_BLOCK_LIMIT = 256 * 1024
 """Above this estimated block size kubo shards a directory (``Import.UnixFSHAMTDirectorySizeThreshold``)."""
 
+HAMT_FANOUT = 256
+"""Children per HAMT shard (kubo's ``DefaultShardWidth``)."""
+
+HAMT_MURMUR3 = 0x22
+"""The multicodec of murmur3-x64-64, the hash a shard records (``HashMurmur3``)."""
+
 DAG_PB = 0x70
 RAW = 0x55
 _SHA2_256 = 0x12
 _UNIXFS_DIRECTORY = 1
 _UNIXFS_FILE = 2
+_UNIXFS_HAMT_SHARD = 5
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
@@ -97,26 +106,55 @@ def add_bytes(data: bytes, cid_version: int = 1) -> Node:
     return _balanced(leaves, depth, cid_version)
 
 
-def add_directory(entries: dict[str, Node], cid_version: int = 1) -> Node:
-    """A UnixFS directory linking ``entries`` (name to node), sorted by name as kubo sorts them."""
+def add_directory(entries: dict[str, Node], cid_version: int = 1, *, shard: bool = False) -> Node:
+    """A UnixFS directory linking ``entries`` (name to node), sorted by name as kubo sorts them.
+
+    Past kubo's sharding threshold (see :func:`needs_sharding`) the directory is refused, unless
+    ``shard`` is true: then it is the HAMT-sharded directory kubo builds (:func:`add_sharded_directory`).
+    """
     for name in entries:
         if not name or "/" in name:
             raise ValueError(f"invalid directory entry name {name!r}")
+    if needs_sharding(entries):
+        if shard:
+            return add_sharded_directory(entries, cid_version)
+        raise ValueError(
+            f"a directory of {len(entries)} entries would be sharded by kubo (HAMT); "
+            "pass shard=True to build the sharded directory"
+        )
     names = sorted(entries, key=lambda n: n.encode())
     links = [_link(entries[n].cid, n, entries[n].dag_size) for n in names]
     block = _pb_node(links, _unixfs(_UNIXFS_DIRECTORY))
-    if len(block) > DIRECTORY_BLOCK_LIMIT:
-        raise ValueError(
-            f"a directory of {len(entries)} entries would be sharded by kubo (HAMT); "
-            "split the series folder"
-        )
     children = [entries[n] for n in names]
     dag_size = len(block) + sum(c.dag_size for c in children)
     return Node(CID.of(block, cid_version), block, 0, dag_size, children)
 
 
-def add_tree(files: dict[str, bytes], cid_version: int = 1) -> Node:
-    """The DAG of a folder given as ``{"a/b.json": bytes}``; returns the root directory node."""
+def needs_sharding(entries: dict[str, Node]) -> bool:
+    """Whether kubo shards a directory of ``entries``: its link estimate (name + CID bytes) reaches 256 KiB."""
+    estimate = sum(len(name.encode()) + len(bytes(node.cid)) for name, node in entries.items())
+    return estimate >= DIRECTORY_BLOCK_LIMIT
+
+
+def add_sharded_directory(entries: dict[str, Node], cid_version: int = 1) -> Node:
+    """The HAMT-sharded UnixFS directory of ``entries``, whatever its size, as kubo builds it.
+
+    Each level takes the next byte of the name's murmur3-x64-64 hash as a slot of 256; a slot holds one
+    entry (link name: the slot in two uppercase hex digits, then the entry's name) or, when names
+    collide on that byte, a sub-shard one level down (link name: the two hex digits alone).
+    """
+    for name in entries:
+        if not name or "/" in name:
+            raise ValueError(f"invalid directory entry name {name!r}")
+    keyed = [(name, _hamt_hash(name)) for name in entries]
+    return _hamt_shard(keyed, entries, 0, cid_version)
+
+
+def add_tree(files: dict[str, bytes], cid_version: int = 1, *, shard: bool = True) -> Node:
+    """The DAG of a folder given as ``{"a/b.json": bytes}``; returns the root directory node.
+
+    Folders past kubo's threshold are HAMT-sharded as kubo shards them (``shard=False`` refuses them).
+    """
     tree: dict[str, object] = {}
     for path, data in files.items():
         parts = path.split("/")
@@ -135,6 +173,7 @@ def add_tree(files: dict[str, bytes], cid_version: int = 1) -> Node:
                 for name, item in folder.items()
             },
             cid_version,
+            shard=shard,
         )
 
     return build(tree)
@@ -234,6 +273,44 @@ def _balanced(leaves: list[Node], depth: int, cid_version: int) -> Node:
     block = _pb_node(links, _unixfs(_UNIXFS_FILE, None, sum(sizes), sizes))
     dag_size = len(block) + sum(c.dag_size for c in children)
     return Node(CID.of(block, cid_version), block, sum(sizes), dag_size, children)
+
+
+def _hamt_hash(name: str) -> bytes:
+    import mmh3
+
+    # Go's murmur3.New64().Sum(nil): the first 64 bits of murmur3-x64-128 (seed 0), big-endian.
+    return mmh3.hash64(name.encode(), signed=False)[0].to_bytes(8, "big")
+
+
+def _hamt_shard(
+    keyed: list[tuple[str, bytes]], entries: dict[str, Node], depth: int, cid_version: int
+) -> Node:
+    if depth >= 8:
+        raise ValueError("HAMT too deep: names collide on all 64 hash bits")
+    slots: dict[int, list[tuple[str, bytes]]] = {}
+    for name, digest in keyed:
+        slots.setdefault(digest[depth], []).append((name, digest))
+    links: list[bytes] = []
+    children: list[Node] = []
+    bitfield = 0
+    for index in sorted(slots):
+        bitfield |= 1 << index
+        group = slots[index]
+        if len(group) == 1:
+            name = group[0][0]
+            child = entries[name]
+            links.append(_link(child.cid, f"{index:02X}{name}", child.dag_size))
+        else:
+            child = _hamt_shard(group, entries, depth + 1, cid_version)
+            links.append(_link(child.cid, f"{index:02X}", child.dag_size))
+        children.append(child)
+    # go-bitfield's Bytes(): big-endian, leading zero bytes dropped.
+    bits = bitfield.to_bytes(HAMT_FANOUT // 8, "big").lstrip(b"\0")
+    data = _unixfs(_UNIXFS_HAMT_SHARD, bits) + _field_varint(5, HAMT_MURMUR3)
+    data += _field_varint(6, HAMT_FANOUT)
+    block = _pb_node(links, data)
+    dag_size = len(block) + sum(c.dag_size for c in children)
+    return Node(CID.of(block, cid_version), block, 0, dag_size, children)
 
 
 def _unixfs(
