@@ -54,6 +54,7 @@ demo: compile
 bench: compile
 	$(BIN)/python benchmarks/gas.py
 	$(BIN)/python benchmarks/airdrop.py
+	$(BIN)/python benchmarks/metadata.py
 
 # A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in .chain/).
 # `make chain CHAIN=ganache` starts ganache 7 instead, with the same accounts and chain id

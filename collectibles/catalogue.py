@@ -2,17 +2,20 @@
 
 A catalogue is YAML or JSON: either a list of series or ``{"series": [...]}``; each entry has ``name``,
 ``max_supply``, ``policy`` (``free``, ``gift`` or ``soulbound``), optional ``hold_days`` (gift only) and
-``base_uri``. Series are matched by name on chain, so creating a catalogue twice creates nothing the second time.
+``base_uri``, and for the metadata optional ``description``, ``image`` (a file, relative to the catalogue),
+``theme`` (a name, or a mapping of ``name``, ``background``, ``accent``, ``text`` colours), ``tier`` and
+``external_url`` (``{serial}`` is replaced per token). Series are matched by name on chain, so creating a catalogue twice creates nothing the second time.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from collectibles.exceptions import InvalidCatalogue
+from collectibles.artwork import Theme
+from collectibles.exceptions import InvalidArtwork, InvalidCatalogue
 from collectibles.policy import SERIES_STRIDE, TransferPolicy
 
 DAY = 24 * 60 * 60
@@ -28,6 +31,16 @@ class SeriesSpec:
     policy: TransferPolicy = TransferPolicy.FREE
     hold_seconds: int = 0
     base_uri: str = ""
+    description: str = ""
+    """Token and collection description (metadata only)."""
+    image: str = ""
+    """The series image file; a themed card is drawn when empty (metadata only)."""
+    theme: Theme = field(default_factory=Theme)
+    """Name and colours of the drawn card; the ``Theme`` attribute (metadata only)."""
+    tier: str = ""
+    """Optional ``Tier`` attribute (metadata only)."""
+    external_url: str = ""
+    """Optional per-token page, ``{serial}`` replaced (metadata only)."""
 
     @classmethod
     def build(
@@ -38,6 +51,7 @@ class SeriesSpec:
         hold_days: Any = None,
         base_uri: Any = "",
         source: object = "the command-line options",
+        **presentation: Any,
     ) -> SeriesSpec:
         """Validate raw values (flags or a catalogue entry) into a spec; :class:`InvalidCatalogue` if wrong."""
         label = f"series {name!r}" if name else "a series"
@@ -73,7 +87,8 @@ class SeriesSpec:
                 )
             if not 0 <= hold <= MAX_HOLD_SECONDS:
                 raise InvalidCatalogue(source, f"{label}: hold_days {hold_days} is out of range")
-        return cls(name.strip(), supply, parsed, hold, str(base_uri or ""))
+        extra = _presentation(label, presentation, source)
+        return cls(name.strip(), supply, parsed, hold, str(base_uri or ""), **extra)
 
 
 def load_catalogue(path: Path | str) -> list[SeriesSpec]:
@@ -91,7 +106,14 @@ def load_catalogue(path: Path | str) -> list[SeriesSpec]:
         )
     except (yaml.YAMLError, json.JSONDecodeError) as err:
         raise InvalidCatalogue(path, f"cannot parse it: {err}") from None
-    return parse_catalogue(data, path)
+    specs = parse_catalogue(data, path)
+    # An image path is relative to the catalogue's folder.
+    return [
+        replace(s, image=str(path.parent / s.image))
+        if s.image and not Path(s.image).is_absolute()
+        else s
+        for s in specs
+    ]
 
 
 def parse_catalogue(data: Any, source: object = "catalogue") -> list[SeriesSpec]:
@@ -110,6 +132,10 @@ def parse_catalogue(data: Any, source: object = "catalogue") -> list[SeriesSpec]
             "hold_days",
             "base_uri",
             "description",
+            "image",
+            "theme",
+            "tier",
+            "external_url",
         }
         if unknown:
             raise InvalidCatalogue(source, f"entry {i}: unknown keys {', '.join(sorted(unknown))}")
@@ -121,12 +147,50 @@ def parse_catalogue(data: Any, source: object = "catalogue") -> list[SeriesSpec]
                 entry.get("hold_days"),
                 entry.get("base_uri", ""),
                 source,
+                **{k: entry[k] for k in PRESENTATION_KEYS if k in entry},
             )
         )
     names = [s.name for s in specs]
     if dupes := sorted({n for n in names if names.count(n) > 1}):
         raise InvalidCatalogue(source, f"duplicate series names: {', '.join(dupes)}")
     return specs
+
+
+PRESENTATION_KEYS = ("description", "image", "theme", "tier", "external_url")
+"""Catalogue keys that only shape the metadata and artwork, never the chain."""
+
+
+def _presentation(label: str, values: dict[str, Any], source: object) -> dict[str, Any]:
+    """Checked metadata-only fields of a series (see :data:`PRESENTATION_KEYS`)."""
+    if unknown := set(values) - set(PRESENTATION_KEYS):
+        raise InvalidCatalogue(source, f"{label}: unknown keys {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    for key in ("description", "image", "tier", "external_url"):
+        value = values.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InvalidCatalogue(source, f"{label}: {key} must be text, not {value!r}")
+        out[key] = value.strip()
+    url = out.get("external_url", "")
+    if url and not url.startswith(("https://", "http://")):
+        raise InvalidCatalogue(source, f"{label}: external_url {url!r} is not an http(s) URL")
+    theme = values.get("theme")
+    if isinstance(theme, str) and theme.strip():
+        out["theme"] = Theme(theme.strip())
+    elif isinstance(theme, dict):
+        if unknown := set(theme) - {"name", "background", "accent", "text"}:
+            raise InvalidCatalogue(
+                source, f"{label}: unknown theme keys {', '.join(sorted(unknown))}"
+            )
+        out["theme"] = Theme(**{k: str(v) for k, v in theme.items()})
+        try:
+            out["theme"].rgb()
+        except InvalidArtwork as err:
+            raise InvalidCatalogue(source, f"{label}: {err.reason}") from None
+    elif theme not in (None, ""):
+        raise InvalidCatalogue(source, f"{label}: theme must be a name or a mapping of colours")
+    return out
 
 
 @dataclass

@@ -194,3 +194,65 @@ class NotAContract(CollectiblesError):
         self.address = address
         self.chain_id = chain_id
         super().__init__(f"{address} has no code on chain {chain_id}: check --contract and --network")
+
+
+class InvalidArtwork(CollectiblesError):
+    """A series image cannot be read or drawn."""
+
+    def __init__(self, source: object, reason: str):
+        self.source = source
+        self.reason = reason
+        super().__init__(f"artwork {source}: {reason}")
+
+
+class InvalidMetadata(CollectiblesError):
+    """A token's (or a collection's) metadata breaks the schema or our rules; nothing was published."""
+
+    def __init__(self, subject: str, problem: str):
+        self.subject = subject
+        self.problem = problem
+        super().__init__(f"invalid metadata for {subject}: {problem}; nothing was published")
+
+
+class CidMismatch(CollectiblesError):
+    """A publication backend reports a root CID other than the one we computed: publication failed."""
+
+    def __init__(self, backend: str, expected: str, reported: str):
+        self.backend = backend
+        self.expected = expected
+        self.reported = reported
+        super().__init__(
+            f"{backend} reports root {reported or '(none)'}, not our {expected}: the content it holds is "
+            "not what the chain would point to, so publication failed"
+        )
+
+
+class PublicationFailed(CollectiblesError):
+    """A publication backend refused the upload or could not be reached."""
+
+    def __init__(self, backend: str, url: str, reason: str):
+        self.backend = backend
+        self.url = url
+        self.reason = reason
+        super().__init__(f"publishing to {backend} at {url} failed: {reason}")
+
+
+class MissingSecret(CollectiblesError):
+    """A backend needs a secret from the environment (``.env``) that is not set; its value is never shown."""
+
+    def __init__(self, variable: str, backend: str):
+        self.variable = variable
+        self.backend = backend
+        super().__init__(f"the {backend} backend needs {variable} (set it in .env, see .env.example)")
+
+
+class SeriesMetadataFrozen(CollectiblesError):
+    """A reveal was asked for a series whose metadata is frozen on chain at another base URI."""
+
+    def __init__(self, series_id: int, current: str, wanted: str):
+        self.series_id = series_id
+        self.current = current
+        self.wanted = wanted
+        super().__init__(
+            f"series {series_id} is frozen at base URI {current!r}; it cannot move to {wanted!r}"
+        )

@@ -88,3 +88,53 @@ def test_differences__existing_series__lists_fixed_facts_that_differ():
         "policy: wanted gift_after_hold, on chain free",
         f"hold_seconds: wanted {90 * 86400}, on chain 0",
     ]
+
+
+def test_load_catalogue__presentation_keys__kept_image_relative_to_catalogue(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "series:\n"
+        "  - name: Card\n"
+        "    max_supply: 50\n"
+        "    description: A greeting.\n"
+        "    image: art/card.png\n"
+        "    theme: {name: Lantern, background: '#8b0000', accent: gold, text: white}\n"
+        "    tier: Rare\n"
+        "    external_url: https://cards.example/{serial}\n"
+    )
+
+    (spec,) = load_catalogue(path)
+
+    assert spec.image == str(tmp_path / "art" / "card.png")
+    assert (spec.theme.name, spec.theme.background, spec.theme.accent) == (
+        "Lantern",
+        "#8b0000",
+        "gold",
+    )
+    assert (spec.description, spec.tier, spec.external_url) == (
+        "A greeting.",
+        "Rare",
+        "https://cards.example/{serial}",
+    )
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"theme": {"name": "X", "accent": "goldish"}}, "accent 'goldish' is not a colour"),
+        ({"theme": {"colour": "red"}}, "unknown theme keys colour"),
+        ({"theme": 3}, "theme must be a name or a mapping"),
+        ({"external_url": "cards.example"}, "not an http"),
+        ({"tier": 2}, "tier must be text"),
+    ],
+)
+def test_parse_catalogue__bad_presentation__refused(extra, message):
+    with pytest.raises(InvalidCatalogue, match=message):
+        parse_catalogue([{"name": "Card", "max_supply": 5, **extra}])
+
+
+def test_parse_catalogue__theme_name_only__default_colours():
+    (spec,) = parse_catalogue([{"name": "Card", "max_supply": 5, "theme": "Night"}])
+
+    assert spec.theme.name == "Night"
+    assert spec.theme.background == "#1d3557"
