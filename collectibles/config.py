@@ -48,6 +48,13 @@ class Settings(BaseModel):
     """Seconds between starting and accepting an admin transfer (``COLLECTIBLES_ADMIN_DELAY``)."""
     claims_dir: Path = Path("claims")
     """Where ``claims build`` writes the tree, root and proofs (``COLLECTIBLES_CLAIMS_DIR``)."""
+    publish_backend: str = "car"
+    """Where publication puts the CAR: ``car``, ``kubo`` or ``pinata`` (``COLLECTIBLES_PUBLISH_BACKEND``)."""
+    kubo_api_url: str = "http://127.0.0.1:5001"
+    """Base URL of a kubo RPC API, without ``/api/v0`` (``COLLECTIBLES_KUBO_API_URL``)."""
+    pinata_upload_url: str = "https://uploads.pinata.cloud/v3"
+    """Pinata's upload API (``COLLECTIBLES_PINATA_UPLOAD_URL``); its JWT is a secret, not a setting: see
+    ``collectibles.pinning``."""
 
 
 def load_settings(

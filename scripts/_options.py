@@ -97,6 +97,25 @@ def json_option() -> Any:
     )
 
 
+def backend_option() -> Any:
+    """``--backend car|kubo|pinata``: where publication puts the CAR (``COLLECTIBLES_PUBLISH_BACKEND``).
+
+    The value is the backend's name; ``collectibles.pinning.make_backend(name, load_settings())`` builds it
+    (kubo's URL and Pinata's JWT come from the environment and ``.env``).
+    """
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        return value or _setting("publish_backend")
+
+    return click.option(
+        "--backend",
+        type=click.Choice(["car", "kubo", "pinata"]),
+        default=None,
+        callback=callback,
+        help="Where the CAR goes: car (file only), kubo (RPC API) or pinata (COLLECTIBLES_PUBLISH_BACKEND).",
+    )
+
+
 def common_options(func: Any) -> Any:
     """``--account``, ``--contract``, ``--yes`` and ``--json`` at once."""
     for option in (json_option(), yes_option(), contract_option(), account_option()):

@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from scripts._options import ADDRESS, confirm_network, emit_json, is_local_chain
+from scripts._options import ADDRESS, backend_option, confirm_network, emit_json, is_local_chain
 
 
 def network(name="custom", is_local=False):
@@ -121,3 +121,24 @@ def test_prepare_signer__without_yes__untouched():
     account = FakeKeyfileAccount()
     prepare_signer(account, yes=False)
     assert account.autosign is False
+
+
+@pytest.mark.parametrize(
+    "args, env, expected",
+    [([], None, "car"), ([], "kubo", "kubo"), (["--backend", "pinata"], "kubo", "pinata")],
+)
+def test_backend_option__flag_then_environment_then_car(args, env, expected, monkeypatch):
+    if env is None:
+        monkeypatch.delenv("COLLECTIBLES_PUBLISH_BACKEND", raising=False)
+    else:
+        monkeypatch.setenv("COLLECTIBLES_PUBLISH_BACKEND", env)
+
+    @click.command()
+    @backend_option()
+    def cli(backend):
+        click.echo(backend)
+
+    result = CliRunner().invoke(cli, args)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == expected
