@@ -84,19 +84,36 @@ def gateway_fetcher(store: BlockStore, gateway_url: str, timeout: float = 10) ->
 def audit_series(nft: Any, series_id: int, fetch: Fetch) -> SeriesAudit:
     """Audit every token minted in ``series_id`` of ``nft`` (an Ape contract instance)."""
     from ape.exceptions import ContractLogicError
+    from web3.exceptions import ContractLogicError as Web3LogicError
 
     info = nft.series(series_id)
+    owner_of, token_uri = _readers(nft)
     tokens = []
     for serial in range(1, int(info.minted) + 1):
         token = token_id(series_id, serial)
         try:
-            owner = nft.ownerOf(token)
-        except ContractLogicError:  # ERC721NonexistentToken: burned, nothing left to show
+            owner = owner_of(token)
+        except (ContractLogicError, Web3LogicError):  # ERC721NonexistentToken: burned
             continue
-        audit = TokenAudit(token, serial, str(owner), str(nft.tokenURI(token)))
+        audit = TokenAudit(token, serial, str(owner), str(token_uri(token)))
         _check_token(audit, info, fetch)
         tokens.append(audit)
     return SeriesAudit(series_id, str(info.name), int(info.minted), int(info.burned), tokens)
+
+
+def _readers(nft: Any) -> tuple[Callable[[int], Any], Callable[[int], Any]]:
+    """``ownerOf`` and ``tokenURI`` as plain web3 calls when ``nft`` is an Ape contract: an audit makes two
+    calls per token, and Ape's call machinery costs a few milliseconds each."""
+    contract_type = getattr(nft, "contract_type", None)
+    if contract_type is None:
+        return nft.ownerOf, nft.tokenURI
+    abi = [
+        item.model_dump(by_alias=True, mode="json", exclude_none=True)
+        for item in contract_type.abi
+        if getattr(item, "name", None) in ("ownerOf", "tokenURI")
+    ]
+    functions = nft.provider.web3.eth.contract(address=nft.address, abi=abi).functions
+    return (lambda t: functions.ownerOf(t).call()), (lambda t: functions.tokenURI(t).call())
 
 
 def write_report(audits: list[SeriesAudit], path: Path) -> None:

@@ -77,12 +77,21 @@ class Entry:
     links: list[PBLink] = field(default_factory=list)
     """A directory's entries (a sharded directory's, flattened), named."""
 
+    @property
+    def by_name(self) -> dict[str, PBLink]:
+        """The entries by name (computed once per entry)."""
+        if "_by_name" not in self.__dict__:
+            self.__dict__["_by_name"] = {link.name: link for link in self.links}
+        return self.__dict__["_by_name"]
+
 
 class BlockStore:
     """Blocks by multihash, so a CIDv0 and a CIDv1 of the same dag-pb block find it alike."""
 
     def __init__(self, blocks: dict[bytes, bytes] | None = None):
         self._blocks: dict[bytes, bytes] = {}
+        # Decoded directories by multihash: an audit resolves thousands of paths through the same shards.
+        self._entries: dict[bytes, Entry] = {}
         self.roots: list[CID] = []
         for cid, block in (blocks or {}).items():
             self._blocks[cid_from_bytes(cid).multihash] = block
@@ -132,7 +141,7 @@ class BlockStore:
                 continue
             if not entry.is_directory:
                 raise NotFound(f"{entry.cid} is a file, it has no {name!r}")
-            link = next((link for link in entry.links if link.name == name), None)
+            link = entry.by_name.get(name)
             if link is None:
                 raise NotFound(f"{entry.cid} has no entry {name!r}")
             entry = self._entry(link.cid)
@@ -156,6 +165,15 @@ class BlockStore:
             yield from self.read(link.cid)
 
     def _entry(self, cid: CID) -> Entry:
+        cached = self._entries.get(cid.multihash)
+        if cached is not None:
+            return cached
+        entry = self._decode_entry(cid)
+        if entry.is_directory:
+            self._entries[cid.multihash] = entry
+        return entry
+
+    def _decode_entry(self, cid: CID) -> Entry:
         block = self.get(cid)
         if cid.codec == RAW:
             return Entry(cid, False)
