@@ -13,7 +13,7 @@ CHAIN    ?= anvil
 CHAIN_PORT ?= 8545
 TEST_ARGS ?=
 
-.PHONY: setup solc compile test slither demo bench chain clean distclean lock
+.PHONY: setup solc compile browser test slither demo bench chain clean distclean lock
 
 setup: $(VENV)/.stamp node_modules/.stamp solc
 
@@ -38,9 +38,15 @@ solc: node_modules/.stamp
 compile: setup
 	$(BIN)/ape compile
 
+# The gallery test (tests/e2e/test_gallery_flow.py) renders the report in a real headless Chromium:
+# Debian's, since a test tool's own browser download fails on a closed network. CI runs as root with
+# Debian's registry reachable; a machine that has /usr/bin/chromium already skips the install.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 # Ape's local network gets its own Anvil on a free port (`foundry: host: auto` in ape-config.yaml), so
 # tests, the demo and benchmarks never join `make chain` or another run on 8545.
-test: compile
+test: compile browser
 	$(BIN)/ape test $(TEST_ARGS)
 	$(MAKE) --no-print-directory slither
 
