@@ -1,18 +1,46 @@
-"""The main job's story, told on a local chain: deploy, create a series, mint, airdrop, show the rules.
+"""The main job's story: a Spring Festival collection, end to end, on a local chain.
 
-Kept apart from ``scripts/demo.py`` so it runs under a test with Ape's own accounts and project.
+Deploy; create the catalogue's three series (placeholders); airdrop the greeting card and the All-Star
+badge to the sample members; open a claimable drop of the court series and make one claim; publish art and
+metadata and reveal; show the transfer rules (a gift refused during the hold and accepted after it, a badge
+that never moves); verify every token from the chain outward; and write the summary and the HTML gallery.
+Kept apart from ``scripts/demo.py`` so a test runs it with Ape's own chain and accounts.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from collectibles.policy import TransferPolicy, split_token_id
-from collectibles.reverts import simulate_revert
+from eth_account import Account
 
-HOLD_DAYS = 90
+from collectibles.airdrop import Airdropper
+from collectibles.audit import audit_series, store_fetcher
+from collectibles.catalogue import ensure_series, load_catalogue
+from collectibles.claim_tree import build_tree
+from collectibles.gallery import write_gallery
+from collectibles.gateway import BlockStore
+from collectibles.members import load_members, parse_members
+from collectibles.policy import TransferPolicy, token_id
+from collectibles.publish import publish_spec
+from collectibles.reveal import reveal
+from collectibles.reverts import simulate_revert
+from collectibles.sample_members import sample_members
+from collectibles.series_spec import spec_for_series
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+GREETING, COURT, BADGE = "Spring Festival Greeting Card", "Court", "All-Star Badge"
+POLICY_NAMES = {
+    TransferPolicy.FREE: "free",
+    TransferPolicy.GIFT_AFTER_HOLD: "gift",
+    TransferPolicy.SOULBOUND: "soulbound",
+}
 
 
 @dataclass
@@ -20,110 +48,246 @@ class Step:
     """One step of the story: what happened, the gas it used and how long it took."""
 
     title: str
-    detail: str
+    detail: str = ""
     gas_used: int = 0
     seconds: float = 0.0
 
 
 @dataclass
 class DemoResult:
-    """What the demo did, for printing and for tests."""
+    """What the demo did: the steps, the facts the gallery shows, and the rule checks."""
 
     contract: str = ""
-    series_id: int = 0
-    max_supply: int = 0
-    tokens: list[tuple[int, str]] = field(default_factory=list)
-    """(token id, owner at the end) of every token minted, in order."""
+    chain_id: int = 0
+    series_ids: dict[str, int] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
-    gift_refused_error: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+    """The gallery's input: chain, contract, series (with samples), steps, verify."""
+    cap_refusal: str = ""
+    """Why the chain refuses the greeting card to all 1,000 members (its cap is 500)."""
+    gift_refused: str = ""
     gift_accepted: bool = False
+    badge_refused: str = ""
+    mismatched: list[int] = field(default_factory=list)
+    gallery: Path | None = None
+    """The HTML gallery (``index.html``), beside ``summary.json``."""
 
 
-def run_demo(project: Any, chain: Any, accounts: list[Any], members: int = 5) -> DemoResult:
-    """Run the story with ``accounts[0]`` as admin and minter, and the next accounts as members.
+def run_demo(project: Any, provider: Any, admin: Any, workdir: Path) -> DemoResult:
+    """Tell the story with ``admin`` (a funded account) on the chain behind ``provider``; files under
+    ``workdir``, which is emptied first so every run starts clean."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    web3 = provider.web3
+    result = DemoResult(chain_id=int(web3.eth.chain_id))
+    catalogue = EXAMPLES / "catalogue.yaml"
+    members = load_members(EXAMPLES / "members.csv")
+    gas_per_token: dict[str, float] = {}
 
-    Needs a local chain: it moves chain time forward to show the end of the gifting hold.
-    """
-    admin, treasury, fan, friend = accounts[0], accounts[1], accounts[2], accounts[3]
-    member_wallets = [a.address for a in accounts[2 : 2 + members]]
-    result = DemoResult()
+    @contextmanager
+    def step(title: str) -> Iterator[Step]:
+        current = Step(title)
+        started = time.perf_counter()
+        yield current
+        current.seconds = time.perf_counter() - started
+        result.steps.append(current)
 
-    def step(title: str, detail: str, receipts: list[Any], started: float) -> None:
-        gas = sum(r.gas_used for r in receipts)
-        result.steps.append(Step(title, detail, gas, time.perf_counter() - started))
+    with step("deploy") as s:
+        nft = admin.deploy(project.Collectible, "Spring Festival", "SPRING", admin, 0, admin, 500)
+        receipts = [provider.get_receipt(nft.txn_hash)]
+        for role in (nft.MINTER_ROLE(), nft.METADATA_ROLE()):
+            receipts.append(nft.grantRole(role, admin, sender=admin))
+        s.gas_used = sum(r.gas_used for r in receipts)
+        s.detail = f"Collectible at {nft.address}, royalty 5%, admin {admin.address}"
+        result.contract = nft.address
 
-    started = time.perf_counter()
-    nft = admin.deploy(project.Collectible, "Spring Festival", "SPRING", admin, 0, admin, 500)
-    receipts = [chain.get_receipt(nft.txn_hash)]
-    receipts.append(nft.grantRole(nft.MINTER_ROLE(), admin, sender=admin))
-    result.contract = nft.address
-    step("deploy", f"Collectible at {nft.address}, royalty 5%", receipts, started)
+    with step("series") as s:
+        outcomes = ensure_series(nft, load_catalogue(catalogue), admin)
+        result.series_ids = {o.name: o.series_id for o in outcomes}
+        s.gas_used = sum(provider.get_receipt(o.tx_hash).gas_used for o in outcomes if o.tx_hash)
+        s.detail = ", ".join(f"#{o.series_id} {o.name}" for o in outcomes) + " (placeholders)"
+    ids = result.series_ids
 
-    started = time.perf_counter()
-    hold = HOLD_DAYS * 24 * 3600
-    tx = nft.createSeries(
-        "Greeting Card",
-        500,
-        int(TransferPolicy.GIFT_AFTER_HOLD),
-        hold,
-        "ipfs://placeholder/card.json",
-        sender=admin,
-    )
-    result.series_id = tx.events.filter(nft.SeriesCreated)[0].seriesId
-    result.max_supply = nft.series(result.series_id).maxSupply
-    step(
-        "series",
-        f"#{result.series_id} Greeting Card: 500 editions, gift only after {HOLD_DAYS} days",
-        [tx],
-        started,
-    )
+    with step("airdrop") as s:
+        dropper = Airdropper(nft, admin)
+        cap = nft.series(ids[GREETING]).maxSupply
+        result.cap_refusal = dropper.dry_run(ids[GREETING], members).refusal or ""
+        first = _first_rows(EXAMPLES / "members.csv", cap)
+        journals = workdir / "airdrops"
+        card = dropper.run(
+            ids[GREETING],
+            first,
+            members_path="examples/members.csv (first rows)",
+            journal_path=journals / "greeting.sqlite",
+        )
+        badge = dropper.run(
+            ids[BADGE],
+            members,
+            members_path="examples/members.csv",
+            journal_path=journals / "badge.sqlite",
+        )
+        gas_per_token[GREETING] = card.gas_used / card.members
+        gas_per_token[BADGE] = badge.gas_used / badge.members
+        s.gas_used = card.gas_used + badge.gas_used
+        s.detail = (
+            f"greeting card to the first {card.members} members ({card.batches} tx; all "
+            f"{len(members.members)} refused: {result.cap_refusal}), badge to {badge.members} "
+            f"({badge.batches} tx)"
+        )
 
-    started = time.perf_counter()
-    batch_id = b"demo-airdrop-1".ljust(32, b"\0")
-    tx = nft.airdrop(result.series_id, batch_id, member_wallets, sender=admin)
-    replay = nft.airdrop(result.series_id, batch_id, member_wallets, sender=admin)
-    minted_again = len(replay.events.filter(nft.Transfer))
-    result.tokens += [(e.tokenId, e.to) for e in tx.events.filter(nft.Transfer)]
-    step(
-        "airdrop",
-        f"{len(member_wallets)} members in one transaction; the same batch sent again minted {minted_again}",
-        [tx],
-        started,
-    )
+    with step("claims") as s:
+        claimers = load_members(EXAMPLES / "claim-members.csv").addresses
+        tree = build_tree(claimers)
+        root_tx = nft.setMerkleRoot(ids[COURT], tree.root, sender=admin)
+        claim_tx = nft.claim(ids[COURT], claimers[0], tree.proof([claimers[0]]), sender=admin)
+        gas_per_token[COURT] = claim_tx.gas_used
+        s.gas_used = root_tx.gas_used + claim_tx.gas_used
+        s.detail = (
+            f"court drop for {len(claimers)} members, root 0x{tree.root.hex()[:12]}…; one claimed"
+        )
 
-    started = time.perf_counter()
-    tx = nft.mintBatch(result.series_id, treasury, 3, sender=admin)
-    result.tokens += [(e.tokenId, e.to) for e in tx.events.filter(nft.Transfer)]
-    step("treasury", "3 editions to the treasury in one run", [tx], started)
+    with step("publish") as s:
+        before = nft.tokenURI(token_id(ids[GREETING], 1))
+        published = {}
+        gas = 0
+        for name, series_id in ids.items():
+            spec = spec_for_series(nft.series(series_id), catalogue)
+            published[name] = publish_spec(spec, workdir / "published")
+            gas += reveal(nft, series_id, published[name].base_uri, admin).gas_used
+        gas += reveal(
+            nft,
+            ids[GREETING],
+            published[GREETING].base_uri,
+            admin,
+            contract_uri=published[GREETING].collection_uri,
+        ).gas_used
+        s.gas_used = gas
+        s.detail = (
+            f"3 folders and CARs; greeting card #1 was {before}, "
+            f"now {nft.tokenURI(token_id(ids[GREETING], 1))}"
+        )
 
-    started = time.perf_counter()
-    first_fan_token = next(t for t, owner in result.tokens if owner == fan.address)
-    result.gift_refused_error = (
-        simulate_revert(nft, "transferFrom", fan, friend, first_fan_token, sender=fan) or ""
-    )
-    chain.pending_timestamp += hold + 1
-    tx = nft.transferFrom(fan, friend, first_fan_token, sender=fan)
-    result.gift_accepted = nft.ownerOf(first_fan_token) == friend.address
-    result.tokens = [(token, nft.ownerOf(token)) for token, _ in result.tokens]
-    step(
-        "gift",
-        f"token {first_fan_token}: refused during the hold ({result.gift_refused_error}), "
-        f"accepted after {HOLD_DAYS} days",
-        [tx],
-        started,
-    )
+    with step("rules") as s:
+        fan, friend = sample_members(1, "spring-festival-member")[0], admin.address
+        card_token = token_id(ids[GREETING], 1)
+        badge_token = token_id(ids[BADGE], 1)
+        sender = SimpleNamespace(address=fan.address)
+        result.gift_refused = (
+            simulate_revert(nft, "transferFrom", fan.address, friend, card_token, sender=sender)
+            or ""
+        )
+        result.badge_refused = (
+            simulate_revert(nft, "transferFrom", fan.address, friend, badge_token, sender=sender)
+            or ""
+        )
+        hold = int(nft.series(ids[GREETING]).holdSeconds)
+        web3.provider.make_request("evm_increaseTime", [hold + 1])
+        web3.provider.make_request("evm_mine", [])
+        admin.transfer(fan.address, 10**16)
+        s.gas_used = _send_as(web3, fan.private_key, nft.address, nft.transferFrom.encode_input(
+            fan.address, friend, card_token
+        ))  # fmt: skip
+        result.gift_accepted = nft.ownerOf(card_token) == friend
+        s.detail = (
+            f"gift of card {card_token} during the hold: {result.gift_refused}; after 90 days: "
+            f"{'accepted' if result.gift_accepted else 'REFUSED'}; badge {badge_token}: "
+            f"{result.badge_refused}"
+        )
+
+    with step("verify") as s:
+        store = BlockStore.from_cars([workdir / "published"])
+        audits = {n: audit_series(nft, i, store_fetcher(store)) for n, i in ids.items()}
+        result.mismatched = [t.token_id for a in audits.values() for t in a.failures]
+        checked = sum(len(a.tokens) for a in audits.values())
+        s.detail = (
+            f"{checked} tokens checked against the chain, {len(result.mismatched)} mismatched"
+        )
+
+    result.summary = {
+        "chain": {"name": provider.network.name, "chain_id": result.chain_id},
+        "contract": nft.address,
+        "gateway": None,
+        "series": [
+            _series_summary(nft, ids[n], audits[n], published[n], gas_per_token[n]) for n in ids
+        ],
+        "steps": [
+            {
+                "title": s.title,
+                "seconds": round(s.seconds, 3),
+                "gas": s.gas_used,
+                "detail": s.detail,
+            }
+            for s in result.steps
+        ],
+        "verify": {"tokens": checked, "mismatched": result.mismatched},
+    }
+    images = {s["id"]: Path(s.pop("image_path")) for s in result.summary["series"]}
+    result.gallery = write_gallery(result.summary, workdir, images)
     return result
 
 
 def describe(result: DemoResult) -> list[str]:
-    """Human-readable lines: the steps with gas and time, then every token as "serial N of M"."""
-    lines = [f"{'step':10} {'gas':>12} {'seconds':>8}  what happened"]
-    for s in result.steps:
-        lines.append(f"{s.title:10} {s.gas_used:>12,} {s.seconds:>8.2f}  {s.detail}")
-    lines.append("")
-    for token, owner in result.tokens:
-        _, serial = split_token_id(token)
+    """The summary table and the steps, for the terminal."""
+    lines = [f"{'step':9} {'gas':>12} {'seconds':>8}  what happened"]
+    lines += [f"{s.title:9} {s.gas_used:>12,} {s.seconds:>8.2f}  {s.detail}" for s in result.steps]
+    lines += ["", f"{'series':32} {'policy':10} {'minted':>9} {'holders':>8} {'gas/token':>10}"]
+    for s in result.summary["series"]:
+        minted = f"{s['minted']}/{s['max_supply']}"
         lines.append(
-            f"token {token}: Greeting Card #{serial} of {result.max_supply}, owner {owner}"
+            f"{s['name']:32} {s['policy']:10} {minted:>9} {s['holders']:>8} {s['gas_per_token']:>10,.0f}"
         )
     return lines
+
+
+def _series_summary(nft: Any, series_id: int, audit: Any, published: Any, gas: float) -> dict:
+    info = nft.series(series_id)
+    policy = TransferPolicy(int(info.policy))
+    return {
+        "id": series_id,
+        "name": str(info.name),
+        "policy": POLICY_NAMES[policy],
+        "hold_days": int(info.holdSeconds) // 86_400,
+        "max_supply": int(info.maxSupply),
+        "minted": int(info.minted),
+        "holders": len({t.owner for t in audit.tokens}),
+        "burned": int(info.burned),
+        "directory_cid": published.directory_cid,
+        "image_cid": published.image_cid,
+        "image_path": str(published.folder / _image_name(published.folder)),
+        "gas_per_token": round(gas),
+        "samples": [
+            {"token_id": t.token_id, "serial": t.serial, "owner": t.owner, "token_uri": t.token_uri}
+            for t in audit.tokens[:3]
+        ],
+    }
+
+
+def _image_name(folder: Path) -> str:
+    return next(p.name for p in sorted(folder.iterdir()) if not p.name.endswith(".json"))
+
+
+def _first_rows(path: Path, count: int) -> Any:
+    """The member file cut to its first ``count`` members (header kept)."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    return parse_members(b"".join(lines[: count + 1]), f"{path.name} (first {count})")
+
+
+def _send_as(web3: Any, private_key: bytes, to: str, data: Any) -> int:
+    """Sign and send a transaction as a sample member (their key is derived, see sample_members)."""
+    account = Account.from_key(private_key)
+    tx = {
+        "to": to,
+        "data": data if isinstance(data, str) else "0x" + bytes(data).hex(),
+        "from": account.address,
+        "nonce": web3.eth.get_transaction_count(account.address),
+        "chainId": int(web3.eth.chain_id),
+        "gasPrice": int(web3.eth.gas_price),
+    }
+    tx["gas"] = int(web3.eth.estimate_gas(tx) * 1.2)
+    signed = account.sign_transaction(tx)
+    receipt = web3.eth.wait_for_transaction_receipt(
+        web3.eth.send_raw_transaction(signed.raw_transaction)
+    )
+    if receipt["status"] != 1:
+        raise RuntimeError(f"the member's transaction {receipt['transactionHash'].hex()} reverted")
+    return int(receipt["gasUsed"])
