@@ -54,8 +54,13 @@ test: compile browser
 slither: setup
 	$(BIN)/slither contracts --config-file slither.config.json --fail-medium
 
+# `make demo CHAIN=ganache` tells the same story on a throwaway Ganache 7 instead of Anvil.
 demo: compile
+ifeq ($(CHAIN),ganache)
+	tools/with-ganache.sh $(BIN)/ape run demo
+else
 	$(BIN)/ape run demo
+endif
 
 bench: compile
 	$(BIN)/python benchmarks/gas.py

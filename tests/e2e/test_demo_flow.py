@@ -1,5 +1,11 @@
 """The main job (`make demo`) tells the whole story on a local chain, and a rerun gives the same result."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from collectibles.demo import BADGE, COURT, GREETING, describe, run_demo
 
 
@@ -43,3 +49,29 @@ def test_demo__run_twice__same_result(project, chain, accounts, tmp_path):
     assert second.summary["series"] == first.summary["series"]
     assert second.summary["verify"] == first.summary["verify"]
     assert second.contract != first.contract  # a fresh deployment each time, nothing reused
+
+
+def test_demo__ganache__same_story_through_the_script(tmp_path):
+    # What `make demo CHAIN=ganache` runs: the script against a throwaway Ganache 7, reached by URL.
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PATH": f"{root / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
+    command = [
+        root / "tools" / "with-ganache.sh",
+        Path(sys.executable).parent / "ape",
+        "run",
+        "demo",
+    ]
+
+    done = subprocess.run(
+        [*map(str, command), "--out", str(tmp_path)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert [(s["name"], s["minted"]) for s in summary["series"]] == [
+        (GREETING, 500), (COURT, 1), (BADGE, 1000),
+    ]  # fmt: skip
+    assert summary["verify"] == {"tokens": 1501, "mismatched": []}
+    assert "after 90 days: accepted" in done.stdout
+    assert (tmp_path / "index.html").exists()
