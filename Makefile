@@ -11,6 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 MNEMONIC := test test test test test test test test test test test junk
 CHAIN    ?= anvil
 CHAIN_PORT ?= 8545
+CHAIN_DIR ?= .chain
 TEST_ARGS ?=
 
 .PHONY: setup solc compile browser test slither demo bench chain clean distclean lock
@@ -67,18 +68,18 @@ bench: compile
 	$(BIN)/python benchmarks/airdrop.py
 	$(BIN)/python benchmarks/metadata.py
 
-# A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in .chain/).
+# A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in CHAIN_DIR).
 # `make chain CHAIN=ganache` starts ganache 7 instead, with the same accounts and chain id
 # (Ape reaches it with `--network http://127.0.0.1:8545`: ape-foundry only talks to Anvil).
 chain: node_modules/.stamp
-	mkdir -p .chain
+	mkdir -p $(CHAIN_DIR)
 ifeq ($(CHAIN),ganache)
 	ganache --server.host 127.0.0.1 --server.port $(CHAIN_PORT) --wallet.mnemonic "$(MNEMONIC)" \
 	  --wallet.totalAccounts 10 --chain.hardfork shanghai --chain.chainId 31337 \
-	  --database.dbPath .chain/ganache
+	  --database.dbPath $(CHAIN_DIR)/ganache
 else
 	anvil --host 127.0.0.1 --port $(CHAIN_PORT) --mnemonic "$(MNEMONIC)" --accounts 10 \
-	  --hardfork shanghai --state .chain/anvil-state.json
+	  --hardfork shanghai --state $(CHAIN_DIR)/anvil-state.json
 endif
 
 # Rewrite requirements.lock from pyproject.toml's pins (after changing a dependency).
