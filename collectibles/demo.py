@@ -153,14 +153,11 @@ def run_demo(project: Any, provider: Any, admin: Any, workdir: Path) -> DemoResu
         for name, series_id in ids.items():
             spec = spec_for_series(nft.series(series_id), catalogue)
             published[name] = publish_spec(spec, workdir / "published")
-            gas += reveal(nft, series_id, published[name].base_uri, admin).gas_used
-        gas += reveal(
-            nft,
-            ids[GREETING],
-            published[GREETING].base_uri,
-            admin,
-            contract_uri=published[GREETING].collection_uri,
-        ).gas_used
+            # The greeting card's collection.json doubles as the collection's ERC-7572 contractURI.
+            contract_uri = published[name].collection_uri if name == GREETING else None
+            gas += reveal(
+                nft, series_id, published[name].base_uri, admin, contract_uri=contract_uri
+            ).gas_used
         s.gas_used = gas
         s.detail = (
             f"3 folders and CARs; greeting card #1 was {before}, "

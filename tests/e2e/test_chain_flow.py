@@ -2,22 +2,15 @@
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from utils.chains import rpc
+from utils.chains import free_port, rpc
 
 ROOT = Path(__file__).resolve().parents[2]
 FAN = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"  # TEST::3
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(kind, port, folder):
