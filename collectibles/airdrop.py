@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
+from collectibles.deployment import chain_identity
 from collectibles.exceptions import AirdropNotPossible, BatchPending, BatchReverted, JournalMismatch
 from collectibles.faults import crash_point
 from collectibles.journal import CONFIRMED, PLANNED, BatchRecord, Journal, PlanRecord
@@ -238,12 +239,6 @@ class DryRun:
         return self.estimated_gas * self.gas_price
 
 
-def chain_identity(web3: Any) -> tuple[int, str]:
-    """``(chain id, genesis block hash)`` of the connected chain."""
-    genesis = web3.eth.get_block(0)["hash"]
-    return int(web3.eth.chain_id), "0x" + bytes(genesis).hex()
-
-
 def default_journal_path(
     root: str | Path, chain_id: int, genesis_hash: str, contract: str, series_id: int
 ) -> Path:
@@ -278,12 +273,12 @@ class Airdropper:
     def plan(
         self, series_id: int, members: MemberFile, batch_size: int | None = None
     ) -> AirdropPlan:
-        chain_id, genesis = chain_identity(self.web3)
+        ident = chain_identity(self.contract.provider)
         if batch_size is None:
             batch_size = max_batch_size(int(self.web3.eth.get_block("latest")["gasLimit"]))
         return plan_airdrop(
-            chain_id=chain_id,
-            genesis_hash=genesis,
+            chain_id=ident.chain_id,
+            genesis_hash=ident.genesis_hash,
             contract=self.contract.address,
             series_id=series_id,
             addresses=members.addresses,

@@ -72,7 +72,8 @@ def cli(
     report_path,
 ):
     """Mint one token of SERIES to each member, in file order; rerun the same command to resume."""
-    from collectibles.airdrop import Airdropper, chain_identity, default_journal_path
+    from collectibles.airdrop import Airdropper, default_journal_path
+    from collectibles.deployment import chain_identity
     from collectibles.members import load_members
 
     with reported_errors():
@@ -89,9 +90,9 @@ def cli(
                 emit_json(_dry_run_json(plan))
             return
         if journal_path is None:
-            chain_id, genesis = chain_identity(provider.web3)
+            ident = chain_identity(provider)
             journal_path = default_journal_path(
-                JOURNAL_ROOT, chain_id, genesis, nft.address, series_id
+                JOURNAL_ROOT, ident.chain_id, ident.genesis_hash, nft.address, series_id
             )
         click.echo(
             f"Airdrop to {len(members.members)} members of series {series_id} on {nft.address} "
