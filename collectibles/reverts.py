@@ -8,18 +8,26 @@ from eth_abi import decode
 from eth_utils import keccak
 
 
+def decode_error_args(abi_errors: list[Any], data: bytes) -> tuple[str, dict[str, Any]] | None:
+    """``(name, {input: value})`` of the custom error in revert ``data``, found in ``abi_errors`` (Ape
+    ``ErrorABI`` objects); ``None`` for a selector none of them has."""
+    for error in abi_errors:
+        if keccak(text=error.selector)[:4] == data[:4]:
+            values = decode([i.canonical_type for i in error.inputs], data[4:])
+            return error.name, {i.name: v for i, v in zip(error.inputs, values)}
+    return None
+
+
 def decode_custom_error(abi_errors: list[Any], data: bytes) -> str:
-    """Render revert ``data`` as ``Name(arg=value, …)`` using ``abi_errors`` (Ape ``ErrorABI`` objects).
+    """Render revert ``data`` as ``Name(arg=value, …)`` using ``abi_errors``.
 
     Unknown selectors come back as the raw hex, so a message never hides what the chain said.
     """
-    for error in abi_errors:
-        if keccak(text=error.selector)[:4] == data[:4]:
-            types = [i.canonical_type for i in error.inputs]
-            values = decode(types, data[4:])
-            args = ", ".join(f"{i.name}={_show(v)}" for i, v in zip(error.inputs, values))
-            return f"{error.name}({args})"
-    return "0x" + data.hex()
+    decoded = decode_error_args(abi_errors, data)
+    if decoded is None:
+        return "0x" + data.hex()
+    name, args = decoded
+    return f"{name}({', '.join(f'{k}={_show(v)}' for k, v in args.items())})"
 
 
 def simulate_revert(contract: Any, method: str, *args: Any, sender: Any) -> str | None:

@@ -2,13 +2,12 @@
 
 import pytest
 from ape.exceptions import ContractLogicError
-from eth_abi import decode
-from eth_utils import keccak
 from hexbytes import HexBytes
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
 from collectibles.policy import SERIES_STRIDE
+from collectibles.reverts import decode_error_args
 
 SALE_PRICE = 10_000
 
@@ -121,15 +120,6 @@ def test_deploy__zero_receiver_then_admin_sets_royalty__royalty_applies(
     assert nft.royaltyInfo(1, SALE_PRICE) == (friend.address, 300)
 
 
-def decode_error(container, data):
-    """(name, inputs) of the custom error in revert ``data``, from the ABI of ``container``."""
-    data = HexBytes(data)
-    errors = {keccak(text=abi.selector)[:4]: abi for abi in container.contract_type.errors}
-    abi = errors[bytes(data[:4])]
-    values = decode([i.canonical_type for i in abi.inputs], data[4:])
-    return abi.name, {i.name: v for i, v in zip(abi.inputs, values)}
-
-
 def test_deploy__fee_above_cap__reverts_royalty_too_high(project, admin, royalty_receiver):
     # Ape leaves a constructor's custom error undecoded (there is no address to look the ABI up by).
     with pytest.raises(ContractLogicError) as info:
@@ -137,7 +127,9 @@ def test_deploy__fee_above_cap__reverts_royalty_too_high(project, admin, royalty
             project.Collectible, "Spring Festival", "SPRING", admin, 0, royalty_receiver, 1_001
         )
 
-    assert decode_error(project.Collectible, info.value.revert_message) == (
+    assert decode_error_args(
+        project.Collectible.contract_type.errors, HexBytes(info.value.revert_message)
+    ) == (
         "CollectibleRoyaltyTooHigh",
         {"feeNumerator": 1_001, "maxFeeNumerator": 1_000},
     )
