@@ -1,7 +1,7 @@
 """Airdrop throughput on a local Anvil: our journaled, batched airdrop against a one-mint-per-member script.
 
 Run with ``make bench``. Prints wall time, transactions and gas per token for 10,000 members through
-``collectibles.airdrop.Airdropper`` (plan, journal, sign, send, receipts, report), and the same figures
+``collectibles.chain.airdrop.runner.Airdropper`` (plan, journal, sign, send, receipts, report), and the same figures
 for the peer style (one ``mint`` transaction per member, waiting for each receipt) on a few hundred
 members, in the same run. A measurement, not a test: it never fails on time.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 from ape import accounts, networks, project
 from eth_utils import keccak, to_checksum_address
 
-from collectibles.airdrop import Airdropper
-from collectibles.members import parse_members
-from collectibles.policy import TransferPolicy
+from collectibles.chain.airdrop.runner import Airdropper
+from collectibles.domain.members import parse_members
+from collectibles.domain.tokens import TransferPolicy
 
 MEMBERS = 10_000
 PEER_MEMBERS = 300

@@ -11,8 +11,8 @@ import sys
 from ape import accounts, chain, networks, project
 from eth_utils import keccak, to_checksum_address
 
-from collectibles.merkle import StandardMerkleTree
-from collectibles.policy import TransferPolicy
+from collectibles.domain.merkle import StandardMerkleTree
+from collectibles.domain.tokens import TransferPolicy
 
 FLOOR_PER_TOKEN = 46_443
 """Two cold zero-to-nonzero writes (22,100 each), the Transfer log (1,875), 20 address bytes of calldata (368)."""

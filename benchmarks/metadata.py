@@ -1,6 +1,6 @@
 """Metadata publishing throughput: a 10,000-token series through metadata, CIDs and CAR, offline.
 
-Run with ``make bench``. Prints the wall time of ``collectibles.publish.build_series`` (every token's
+Run with ``make bench``. Prints the wall time of ``collectibles.content.publish.build_series`` (every token's
 JSON built, schema-validated and content-addressed, the image CID, the HAMT-sharded directory CID) plus
 ``write_car``, for CIDv1 and CIDv0, then the time to write the folder and CAR to disk. The target is
 3 s for metadata, CIDs and CAR. A measurement, not a test: it never fails on time.
@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from collectibles.artwork import render_card
-from collectibles.cid import write_car
-from collectibles.metadata import SeriesProfile
-from collectibles.policy import TransferPolicy
-from collectibles.publish import build_series, write_bundle
+from collectibles.content.artwork import render_card
+from collectibles.ipfs.cid import write_car
+from collectibles.content.metadata import SeriesProfile
+from collectibles.domain.tokens import TransferPolicy
+from collectibles.content.publish import build_series, write_bundle
 
 TOKENS = 10_000
 TARGET_SECONDS = 3.0

@@ -5,7 +5,7 @@ Every script is ``@click.command(cls=ConnectedProviderCommand)`` (or a group of 
 ``--network http://127.0.0.1:8545`` (anvil or ganache from ``make chain``).
 
 Settings come from the flags first, then the environment (``.env`` is loaded here, without overriding what the
-shell already exports), then the ``collectibles:`` section of ape-config.yaml: see ``collectibles/config.py``.
+shell already exports), then the ``collectibles:`` section of ape-config.yaml: see ``collectibles/domain/settings.py``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ load_env()  # at import, before click reads any option
 
 
 def _setting(name: str) -> Any:
-    from collectibles.config import load_settings
+    from collectibles.domain.settings import load_settings
 
     return getattr(load_settings(), name)
 
@@ -100,7 +100,7 @@ def json_option() -> Any:
 def backend_option() -> Any:
     """``--backend car|kubo|pinata``: where publication puts the CAR (``COLLECTIBLES_PUBLISH_BACKEND``).
 
-    The value is the backend's name; ``collectibles.pinning.make_backend(name, load_settings())`` builds it
+    The value is the backend's name; ``collectibles.ipfs.pinning.make_backend(name, load_settings())`` builds it
     (kubo's URL and Pinata's JWT come from the environment and ``.env``).
     """
 
@@ -175,7 +175,7 @@ ADDRESS = AddressType()
 
 def open_registry() -> Any:
     """The deployment registry named by the settings, relative to the project root."""
-    from collectibles.registry import Registry
+    from collectibles.chain.registry import Registry
 
     path = Path(_setting("deployments"))
     return Registry.load(path if path.is_absolute() else PROJECT_ROOT / path)
@@ -185,7 +185,7 @@ def load_collectible(contract_address: str | None) -> Any:
     """The Collectible to use: ``--contract`` (or ``COLLECTIBLES_CONTRACT``), else the registry's."""
     from ape import chain, project
 
-    from collectibles.deployment import find_collectible
+    from collectibles.chain.deployment import find_collectible
 
     address = contract_address or _setting("contract")
     if address:
@@ -200,7 +200,7 @@ def reported_errors() -> Iterator[None]:
     """Turn the package's errors and chain refusals into a clear message and exit code 1."""
     from ape.exceptions import ApeException
 
-    from collectibles.exceptions import CollectiblesError
+    from collectibles.domain.errors import CollectiblesError
 
     try:
         yield
@@ -226,7 +226,7 @@ def describe_chain_error(err: Exception) -> str:
     ):  # raw revert data: name the error from the ABI
         from ape import project
 
-        from collectibles.reverts import decode_custom_error
+        from collectibles.chain.reverts import decode_custom_error
 
         with suppress(ValueError, ApeException):  # on failure keep the raw data rather than hide it
             message = decode_custom_error(

@@ -72,9 +72,9 @@ def cli(
     report_path,
 ):
     """Mint one token of SERIES to each member, in file order; rerun the same command to resume."""
-    from collectibles.airdrop import Airdropper, default_journal_path
-    from collectibles.deployment import chain_identity
-    from collectibles.members import load_members
+    from collectibles.chain.airdrop.runner import Airdropper, default_journal_path
+    from collectibles.chain.deployment import chain_identity
+    from collectibles.domain.members import load_members
 
     with reported_errors():
         members = load_members(members_path, keep_duplicates=keep_duplicates)

@@ -35,14 +35,14 @@ series_option = click.option(
 
 
 def _out(out_dir):
-    from collectibles.config import load_settings
+    from collectibles.domain.settings import load_settings
 
     return out_dir or str(load_settings().claims_dir)
 
 
 def _build(members, out_dir):
-    from collectibles.claim_tree import build_tree, write_claims
-    from collectibles.members import load_members
+    from collectibles.domain.claim_tree import build_tree, write_claims
+    from collectibles.domain.members import load_members
 
     member_file = load_members(members)
     tree = build_tree(member_file.addresses)
@@ -85,9 +85,9 @@ def setup(
     cli_ctx, network, provider, account, contract_address, yes, as_json, series_id, members, out_dir
 ):
     """Set the claim root of --series from --out (building it first from --members if given)."""
-    from collectibles.claim_tree import load_claims
-    from collectibles.deployment import require_role
-    from collectibles.mint import remaining_supply
+    from collectibles.domain.claim_tree import load_claims
+    from collectibles.chain.deployment import require_role
+    from collectibles.chain.mint import remaining_supply
 
     out_dir = _out(out_dir)
     with reported_errors():
@@ -132,9 +132,9 @@ def claim(
     cli_ctx, network, provider, account, contract_address, yes, as_json, series_id, member, out_dir
 ):
     """Claim the token of --member from --series with its proof (the sender pays the gas)."""
-    from collectibles.claim_tree import load_claims
-    from collectibles.exceptions import InvalidClaims
-    from collectibles.mint import remaining_supply
+    from collectibles.domain.claim_tree import load_claims
+    from collectibles.domain.errors import InvalidClaims
+    from collectibles.chain.mint import remaining_supply
 
     out_dir = _out(out_dir)
     token_id = None

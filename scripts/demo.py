@@ -17,7 +17,7 @@ def cli(cli_ctx, network, provider, out):
     """Deploy, create series, airdrop, claim, publish and reveal, show the rules, verify, report."""
     from ape import accounts, project
 
-    from collectibles.demo import describe, run_demo
+    from collectibles.demo.story import describe, run_demo
 
     if not (network.is_local or _on_localhost(provider)):
         cli_ctx.abort(f"the demo moves chain time: run it on a local chain, not {network.name}")

@@ -86,8 +86,8 @@ def cli(
     """Deploy the Collectible (once per chain unless --new) and record it in the registry."""
     from ape import project
 
-    from collectibles.config import load_settings, resolve
-    from collectibles.deployment import deploy_collectible
+    from collectibles.domain.settings import load_settings, resolve
+    from collectibles.chain.deployment import deploy_collectible
 
     settings = load_settings()
     admin = resolve(admin, settings.admin) or account.address
@@ -142,7 +142,7 @@ def cli(
 
 
 def _has_live(registry, provider):
-    from collectibles.deployment import CONTRACT, chain_identity, has_code
+    from collectibles.chain.deployment import CONTRACT, chain_identity, has_code
 
     ident = chain_identity(provider)
     return (

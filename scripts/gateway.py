@@ -27,7 +27,7 @@ import click
 )
 def cli(cars, port):
     """Serve GET /ipfs/<cid>[/<path>] on 127.0.0.1 from the blocks of CAR files, until Ctrl-C."""
-    from collectibles.gateway import BlockStore, GatewayServer
+    from collectibles.ipfs.gateway import BlockStore, GatewayServer
 
     try:
         store = BlockStore.from_cars(cars)

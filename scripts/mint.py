@@ -26,9 +26,9 @@ def cli(
     cli_ctx, network, provider, account, contract_address, yes, as_json, series_id, to, quantity
 ):
     """Mint QUANTITY tokens of a series to one address (mintBatch calls of at most 128)."""
-    from collectibles.deployment import require_role
-    from collectibles.exceptions import SupplyExceeded
-    from collectibles.mint import batch_sizes, mint_tokens, remaining_supply
+    from collectibles.chain.deployment import require_role
+    from collectibles.domain.errors import SupplyExceeded
+    from collectibles.chain.mint import batch_sizes, mint_tokens, remaining_supply
 
     with reported_errors():
         nft = load_collectible(contract_address)

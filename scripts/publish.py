@@ -61,12 +61,12 @@ def cli(
     set_contract_uri,
 ):
     """Build and validate every token's JSON, write the folder and CAR, upload, then reveal on chain."""
-    from collectibles.config import load_settings
-    from collectibles.deployment import require_role
-    from collectibles.pinning import make_backend
-    from collectibles.publish import publish_spec
-    from collectibles.reveal import reveal
-    from collectibles.series_spec import spec_for_series
+    from collectibles.domain.settings import load_settings
+    from collectibles.chain.deployment import require_role
+    from collectibles.ipfs.pinning import make_backend
+    from collectibles.content.publish import publish_spec
+    from collectibles.chain.reveal import reveal
+    from collectibles.chain.series import spec_for_series
 
     if catalogue is None and DEFAULT_CATALOGUE.exists():
         catalogue = DEFAULT_CATALOGUE

@@ -47,8 +47,9 @@ def cli(
     base_uri,
 ):
     """Create one series (--name ...) or every series of --catalogue, skipping those already on chain."""
-    from collectibles.catalogue import SeriesSpec, ensure_series, load_catalogue, pending
-    from collectibles.deployment import require_role
+    from collectibles.chain.series import ensure_series, pending
+    from collectibles.domain.catalogue import SeriesSpec, load_catalogue
+    from collectibles.chain.deployment import require_role
 
     with reported_errors():
         if catalogue and name:

@@ -40,8 +40,8 @@ def cli(
     cli_ctx, network, provider, contract_address, as_json, series_ids, cars, gateway, report_path
 ):
     """Check every minted token against its published metadata; exit 1 naming any mismatch."""
-    from collectibles.audit import audit_series, gateway_fetcher, store_fetcher, write_report
-    from collectibles.gateway import BlockStore
+    from collectibles.chain.audit import audit_series, gateway_fetcher, store_fetcher, write_report
+    from collectibles.ipfs.gateway import BlockStore
 
     nft = load_collectible(contract_address)
     store = BlockStore.from_cars(cars or [PROJECT_ROOT / "published"])

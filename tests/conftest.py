@@ -6,7 +6,7 @@ its fixtures left, and whatever the test itself sends is rolled back afterwards.
 
 import pytest
 
-from collectibles.policy import TransferPolicy
+from collectibles.domain.tokens import TransferPolicy
 
 NAME = "Spring Festival"
 SYMBOL = "SPRING"

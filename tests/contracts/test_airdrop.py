@@ -9,7 +9,7 @@ from utils.chain_time import block_timestamp
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.policy import token_id
+from collectibles.domain.tokens import token_id
 
 BATCH = bytes.fromhex("ab" * 32)
 OTHER_BATCH = bytes.fromhex("cd" * 32)

@@ -9,7 +9,7 @@ import pytest
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.policy import token_id
+from collectibles.domain.tokens import token_id
 
 RUN = 5
 POSITIONS = [

@@ -4,8 +4,8 @@ import pytest
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.merkle import StandardMerkleTree
-from collectibles.policy import SERIES_STRIDE, TransferPolicy
+from collectibles.domain.merkle import StandardMerkleTree
+from collectibles.domain.tokens import SERIES_STRIDE, TransferPolicy
 
 ZERO_ROOT = b"\x00" * 32
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from utils.logs import ZERO_ADDRESS
 from utils.reverts import reverts
 
-from collectibles.policy import TransferPolicy, split_token_id, token_id
+from collectibles.domain.tokens import TransferPolicy, split_token_id, token_id
 
 FREE_CAP = 10
 BADGE_CAP = 5

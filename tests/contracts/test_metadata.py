@@ -4,7 +4,7 @@ import pytest
 from utils.logs import event_args
 from utils.reverts import reverts
 
-from collectibles.policy import SERIES_STRIDE
+from collectibles.domain.tokens import SERIES_STRIDE
 
 FOLDER = "ipfs://bafybeigdyrztfolder/"
 PLACEHOLDER = "ipfs://placeholder/card.json"

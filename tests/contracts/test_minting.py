@@ -10,7 +10,7 @@ from utils.chain_time import block_timestamp
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.policy import TransferPolicy, split_token_id, token_id
+from collectibles.domain.tokens import TransferPolicy, split_token_id, token_id
 
 FREE, GIFT, SOULBOUND = (
     TransferPolicy.FREE,

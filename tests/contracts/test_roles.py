@@ -6,7 +6,7 @@ from utils.chain_time import DAY, block_timestamp, set_next_block_time
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.policy import SERIES_STRIDE
+from collectibles.domain.tokens import SERIES_STRIDE
 
 ADMIN_ROLE = b"\x00" * 32
 MINTER_ROLE = keccak(text="MINTER_ROLE")

@@ -6,8 +6,8 @@ from hexbytes import HexBytes
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.policy import SERIES_STRIDE
-from collectibles.reverts import decode_error_args
+from collectibles.domain.tokens import SERIES_STRIDE
+from collectibles.chain.reverts import decode_error_args
 
 SALE_PRICE = 10_000
 

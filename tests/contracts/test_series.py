@@ -10,7 +10,7 @@ from conftest import HOLD_SECONDS
 from utils.logs import event_args
 from utils.reverts import reverts
 
-from collectibles.policy import TransferPolicy, token_id
+from collectibles.domain.tokens import TransferPolicy, token_id
 
 FREE, GIFT, SOULBOUND = (
     TransferPolicy.FREE,

@@ -13,7 +13,7 @@ from utils.chain_time import block_timestamp, mine_at, set_next_block_time
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.policy import SERIES_STRIDE, TransferPolicy
+from collectibles.domain.tokens import SERIES_STRIDE, TransferPolicy
 
 FREE, GIFT, SOULBOUND = (
     TransferPolicy.FREE,

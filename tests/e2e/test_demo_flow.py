@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from collectibles.demo import BADGE, COURT, GREETING, describe, run_demo
+from collectibles.demo.story import BADGE, COURT, GREETING, describe, run_demo
 
 
 def test_demo__local_chain__whole_story(project, chain, accounts, tmp_path):

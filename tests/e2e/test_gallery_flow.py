@@ -10,11 +10,11 @@ import pytest
 from ape.exceptions import ContractLogicError
 from utils.browser import CHROMIUM, headless_chromium
 
-from collectibles.artwork import series_artwork
-from collectibles.catalogue import DAY, SeriesSpec
-from collectibles.gallery import write_gallery
-from collectibles.policy import split_token_id, token_id
-from collectibles.publish import publish_spec
+from collectibles.content.artwork import series_artwork
+from collectibles.domain.catalogue import DAY, SeriesSpec
+from collectibles.demo.gallery import write_gallery
+from collectibles.domain.tokens import split_token_id, token_id
+from collectibles.content.publish import publish_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "build" / "test-artifacts" / "gallery.png"

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-import collectibles.airdrop as airdrop_module
-from collectibles.policy import token_id
+import collectibles.chain.airdrop.runner as airdrop_module
+from collectibles.domain.tokens import token_id
 from scripts.airdrop import cli
 
 

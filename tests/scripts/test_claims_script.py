@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from collectibles.claim_tree import load_claims
+from collectibles.domain.claim_tree import load_claims
 from scripts.claims import cli
 from scripts.series import cli as series_cli
 

@@ -1,6 +1,6 @@
 """``ape run deploy``: deploys once per chain, records it, grants the roles."""
 
-from collectibles.registry import Registry
+from collectibles.chain.registry import Registry
 from scripts.deploy import cli
 
 
@@ -84,8 +84,8 @@ def test_deploy__other_admin_with_roles__usage_error(invoke, accounts):
 
 
 def test_deploy__limits__mirror_the_contract(deployed):
-    from collectibles.deployment import MAX_ROYALTY_BPS
-    from collectibles.mint import MAX_MINT_BATCH
+    from collectibles.chain.deployment import MAX_ROYALTY_BPS
+    from collectibles.chain.mint import MAX_MINT_BATCH
 
     assert deployed.MAX_ROYALTY_BPS() == MAX_ROYALTY_BPS
     assert deployed.MAX_MINT_BATCH() == MAX_MINT_BATCH

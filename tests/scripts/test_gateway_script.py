@@ -1,7 +1,7 @@
 """``ape run gateway``: load CAR files, print where each root is served, serve until interrupted."""
 
-from collectibles.cid import add_tree, write_car
-from collectibles.gateway import GatewayServer
+from collectibles.ipfs.cid import add_tree, write_car
+from collectibles.ipfs.gateway import GatewayServer
 from scripts.gateway import cli
 
 

@@ -73,7 +73,7 @@ def test_address__checksums_and_refuses_junk():
 
 
 def test_load_env__fills_gaps_but_shell_wins(tmp_path, monkeypatch):
-    from collectibles.config import load_settings
+    from collectibles.domain.settings import load_settings
     from scripts._options import load_env
 
     env_file = tmp_path / ".env"

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from collectibles.artwork import series_artwork
-from collectibles.cid import add_bytes, add_directory, write_car
-from collectibles.metadata import SeriesProfile, canonical_json
-from collectibles.publish import build_series
-from collectibles.series_spec import spec_for_series
+from collectibles.content.artwork import series_artwork
+from collectibles.ipfs.cid import add_bytes, add_directory, write_car
+from collectibles.content.metadata import SeriesProfile, canonical_json
+from collectibles.content.publish import build_series
+from collectibles.chain.series import spec_for_series
 from scripts.mint import cli as mint_cli
 from scripts.publish import cli as publish_cli
 from scripts.series import cli as series_cli

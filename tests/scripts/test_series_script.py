@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from collectibles.policy import TransferPolicy
+from collectibles.domain.tokens import TransferPolicy
 from scripts.series import cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"

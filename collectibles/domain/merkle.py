@@ -1,0 +1,158 @@
+"""OpenZeppelin StandardMerkleTree, in Python.
+
+Builds the same tree, root, proofs and ``standard-v1`` JSON dump as ``@openzeppelin/merkle-tree``: leaves are
+``keccak256(keccak256(abi.encode(types, value)))``, sorted by hash, stored at the end of a flat array in
+reverse order; a parent hashes its two children in sorted order. ``Collectible.claim`` checks proofs with
+OpenZeppelin's ``MerkleProof``, so trees from either implementation work on chain.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+
+from collectibles.domain.errors import InvalidMerkleTree, ValueNotInTree
+
+
+def leaf_hash(leaf_encoding: Sequence[str], value: Sequence[Any]) -> bytes:
+    """The double-hashed leaf of ``value`` under ABI types ``leaf_encoding``."""
+    return keccak(
+        keccak(
+            encode(list(leaf_encoding), [_abi_value(t, v) for t, v in zip(leaf_encoding, value)])
+        )
+    )
+
+
+def node_hash(a: bytes, b: bytes) -> bytes:
+    """The parent of two nodes: the hash of both, smaller first."""
+    return keccak(b"".join(sorted((a, b))))
+
+
+def process_proof(leaf: bytes, proof: Iterable[bytes]) -> bytes:
+    """The root that ``proof`` leads to from ``leaf``."""
+    node = leaf
+    for sibling in proof:
+        node = node_hash(node, sibling)
+    return node
+
+
+class StandardMerkleTree:
+    """A Merkle tree over ABI-encoded values, compatible with ``@openzeppelin/merkle-tree``."""
+
+    def __init__(
+        self, tree: list[bytes], values: list[tuple[list[Any], int]], leaf_encoding: list[str]
+    ):
+        self.tree = tree
+        """Every node, root first, leaves last."""
+        self.values = values
+        """Each value, in input order, with the index of its leaf in :attr:`tree`."""
+        self.leaf_encoding = leaf_encoding
+        """ABI types of a value's fields, e.g. ``["address"]``."""
+        self._index = {self._key(v): i for i, (v, _) in enumerate(values)}
+
+    @classmethod
+    def of(
+        cls, values: Iterable[Sequence[Any]], leaf_encoding: Sequence[str]
+    ) -> StandardMerkleTree:
+        """Build the tree of ``values``, as ``StandardMerkleTree.of(values, leafEncoding)`` does."""
+        encoding = list(leaf_encoding)
+        items = [list(v) for v in values]
+        if not items:
+            raise InvalidMerkleTree("a tree needs at least one value")
+        hashed = sorted(
+            ((leaf_hash(encoding, v), i) for i, v in enumerate(items)), key=lambda h: h[0]
+        )
+        size = 2 * len(hashed) - 1
+        tree: list[bytes] = [b""] * size
+        tree_index = [0] * len(items)
+        for leaf_index, (digest, value_index) in enumerate(hashed):
+            tree[size - 1 - leaf_index] = digest
+            tree_index[value_index] = size - 1 - leaf_index
+        for i in range(size - 1 - len(hashed), -1, -1):
+            tree[i] = node_hash(tree[2 * i + 1], tree[2 * i + 2])
+        return cls(tree, [(v, tree_index[i]) for i, v in enumerate(items)], encoding)
+
+    @property
+    def root(self) -> bytes:
+        """The 32-byte root to set on chain."""
+        return self.tree[0]
+
+    def proof(self, value: Sequence[Any]) -> list[bytes]:
+        """The proof of ``value``, sibling hashes from the leaf up."""
+        try:
+            index = self.values[self._index[self._key(value)]][1]
+        except KeyError:
+            raise ValueNotInTree(value) from None
+        proof = []
+        while index > 0:
+            proof.append(self.tree[index - 1 if index % 2 == 0 else index + 1])
+            index = (index - 1) // 2
+        return proof
+
+    def verify(self, value: Sequence[Any], proof: Sequence[bytes]) -> bool:
+        """Whether ``proof`` shows ``value`` under this tree's root."""
+        return process_proof(leaf_hash(self.leaf_encoding, value), proof) == self.root
+
+    def dump(self) -> dict[str, Any]:
+        """The ``standard-v1`` JSON object that ``StandardMerkleTree.load`` accepts."""
+        return {
+            "format": "standard-v1",
+            "leafEncoding": self.leaf_encoding,
+            "tree": ["0x" + node.hex() for node in self.tree],
+            "values": [
+                {
+                    "value": [_json_value(t, f) for t, f in zip(self.leaf_encoding, v)],
+                    "treeIndex": i,
+                }
+                for v, i in self.values
+            ],
+        }
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> StandardMerkleTree:
+        """Read a ``standard-v1`` dump and check every node against the values."""
+        if data.get("format") != "standard-v1":
+            raise InvalidMerkleTree(f"unknown format {data.get('format')!r}")
+        encoding = list(data["leafEncoding"])
+        tree = [bytes.fromhex(node.removeprefix("0x")) for node in data["tree"]]
+        values = [(list(v["value"]), int(v["treeIndex"])) for v in data["values"]]
+        for value, index in values:
+            if not 0 <= index < len(tree) or tree[index] != leaf_hash(encoding, value):
+                raise InvalidMerkleTree(f"leaf {index} does not hash value {value!r}")
+        for i in range(len(tree) - 1, -1, -1):
+            if 2 * i + 2 < len(tree) and tree[i] != node_hash(tree[2 * i + 1], tree[2 * i + 2]):
+                raise InvalidMerkleTree(f"node {i} is not the hash of its children")
+        return cls(tree, values, encoding)
+
+    def write(self, path: Path) -> None:
+        """Write :meth:`dump` as JSON to ``path``."""
+        path.write_text(json.dumps(self.dump(), indent=2) + "\n")
+
+    def _key(self, value: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(_abi_value(t, v) for t, v in zip(self.leaf_encoding, value))
+
+
+def _abi_value(abi_type: str, value: Any) -> Any:
+    """Normalise one field so that equal values encode and compare equal (checksums, decimal strings)."""
+    if abi_type == "address":
+        return to_checksum_address(value)
+    if abi_type.startswith(("uint", "int")):
+        return int(value, 0) if isinstance(value, str) else int(value)
+    if abi_type.startswith("bytes") and isinstance(value, str):
+        return bytes.fromhex(value.removeprefix("0x"))
+    return value
+
+
+def _json_value(abi_type: str, value: Any) -> Any:
+    """One field as ``@openzeppelin/merkle-tree`` writes it: numbers as decimal strings, bytes as hex."""
+    value = _abi_value(abi_type, value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value

@@ -1,0 +1,148 @@
+"""The SQLite airdrop journal: plans, members and batches survive a reopen; one process at a time."""
+
+import pytest
+
+from collectibles.chain.airdrop.runner import plan_airdrop
+from collectibles.domain.errors import JournalBusy
+from collectibles.chain.airdrop.journal import COMPLETE, CONFIRMED, OPEN, PLANNED, SENT, SIGNED, Journal
+from collectibles.domain.members import parse_members
+
+SENDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+ADDRESSES = [f"0x{0xC000 + i:040x}" for i in range(5)]
+
+
+@pytest.fixture
+def members():
+    text = "address,tier\n" + "".join(f"{a},gold\n" for a in ADDRESSES)
+    return parse_members(text.encode())
+
+
+@pytest.fixture
+def plan(members):
+    return plan_airdrop(
+        chain_id=31337,
+        genesis_hash="0x" + "11" * 32,
+        contract="0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        series_id=3,
+        addresses=members.addresses,
+        batch_size=2,
+    )
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "airdrops" / "journal.sqlite"
+
+
+def create(journal, plan, members):
+    return journal.create_plan(
+        plan, members, sender=SENDER, members_path="members.csv", start_block=7
+    )
+
+
+def test_create_plan__stored_open_with_members_and_planned_batches(path, plan, members):
+    with Journal(path) as journal:
+        record = create(journal, plan, members)
+
+        assert (record.plan_id, record.status, record.series_id, record.batch_size) == (
+            plan.plan_id,
+            OPEN,
+            3,
+            2,
+        )
+        assert (record.sender, record.members_sha256, record.member_count) == (
+            SENDER,
+            members.sha256,
+            5,
+        )
+        assert record.columns == ("address", "tier")
+        assert journal.open_plan() == record
+        assert [(m.position, m.row, m.fields["tier"]) for m in journal.members(plan.plan_id)] == [
+            (i, i + 2, "gold") for i in range(5)
+        ]
+        assert [
+            (b.index, b.batch_id, b.start, b.count, b.status) for b in journal.batches(plan.plan_id)
+        ] == [(b.index, b.batch_id, b.start, b.count, PLANNED) for b in plan.batches]
+
+
+def test_journal__reopened__every_step_survives(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        journal.record_signed(plan.plan_id, 1, 5, "0xh1", "0xraw1")
+        journal.record_sent(plan.plan_id, 0)
+        journal.record_confirmed(
+            plan.plan_id,
+            0,
+            first_token_id=3_000_001,
+            exec_tx_hash="0xh0",
+            gas_used=99,
+            block_number=9,
+        )
+
+    with Journal(path) as journal:
+        b0, b1, b2 = journal.batches(plan.plan_id)
+        assert (
+            b0.status,
+            b0.nonce,
+            b0.first_token_id,
+            b0.exec_tx_hash,
+            b0.gas_used,
+            b0.block_number,
+        ) == (CONFIRMED, 4, 3_000_001, "0xh0", 99, 9)
+        assert (b1.status, b1.nonce, b1.tx_hash, b1.raw_tx) == (SIGNED, 5, "0xh1", "0xraw1")
+        assert b2.status == PLANNED
+        assert [b.index for b in journal.iter_unfinished(plan.plan_id)] == [1, 2]
+
+
+def test_record_sent__only_from_signed(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        journal.record_sent(plan.plan_id, 0)
+        journal.record_sent(plan.plan_id, 1)  # never signed: stays planned
+
+        assert [b.status for b in journal.batches(plan.plan_id)] == [SENT, PLANNED, PLANNED]
+
+
+def test_reset_to_planned__forgets_the_tx_but_keeps_its_history(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        journal.reset_to_planned(plan.plan_id, 0)
+        journal.record_signed(plan.plan_id, 0, 8, "0xh0b", "0xraw0b")
+
+        batch = journal.batch(plan.plan_id, 0)
+        assert (batch.status, batch.nonce, batch.tx_hash) == (SIGNED, 8, "0xh0b")
+        assert journal.sends(plan.plan_id, 0) == [(4, "0xh0"), (8, "0xh0b")]
+
+
+def test_complete__no_open_plan_left(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.complete(plan.plan_id, "report.csv")
+
+        assert journal.open_plan() is None
+        assert (journal.plan(plan.plan_id).status, journal.plan(plan.plan_id).report_path) == (
+            COMPLETE,
+            "report.csv",
+        )
+        assert journal.plan("0x" + "00" * 32) is None
+
+
+def test_journal__second_process__busy(path):
+    with Journal(path), pytest.raises(JournalBusy, match="another airdrop process is using"):
+        Journal(path)
+    Journal(path).close()  # free again once the first closed
+
+
+def test_create_plan__same_plan_twice__refused_atomically(path, plan, members):
+    import sqlite3
+
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        with pytest.raises(sqlite3.IntegrityError):
+            create(journal, plan, members)
+
+        assert len(journal.batches(plan.plan_id)) == 3
+        assert len(journal.members(plan.plan_id)) == 5
