@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collectibles.domain.errors import SupplyExceeded, UnknownSeries
-
-MAX_MINT_BATCH = 128
-"""``Collectible.MAX_MINT_BATCH``: the most tokens one ``mintBatch`` call mints."""
+from collectibles.domain.tokens import MAX_MINT_BATCH
 
 
 def batch_sizes(quantity: int, size: int = MAX_MINT_BATCH) -> list[int]:

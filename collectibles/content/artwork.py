@@ -22,12 +22,6 @@ if TYPE_CHECKING:
 CARD_SIZE = (600, 840)
 """Width and height of a drawn card, in pixels (5:7, a trading card)."""
 
-POLICY_LABELS = {
-    TransferPolicy.FREE: "Freely transferable",
-    TransferPolicy.GIFT_AFTER_HOLD: "Giftable after hold",
-    TransferPolicy.SOULBOUND: "Soulbound",
-}
-
 _FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "GIF": ("gif", "image/gif"),
             "WEBP": ("webp", "image/webp")}  # fmt: skip
 
@@ -65,7 +59,7 @@ def render_card(
     draw.text((width / 2, 460), initials, font=_font(64), fill=accent, anchor="mm")
     small = _font(30)
     draw.text((width / 2, 610), f"Edition of {max_supply:,}", font=small, fill=text, anchor="mt")
-    draw.text((width / 2, 660), POLICY_LABELS[policy], font=small, fill=text, anchor="mt")
+    draw.text((width / 2, 660), policy.terms.card, font=small, fill=text, anchor="mt")
     draw.text((width / 2, 750), theme.name, font=_font(24), fill=accent, anchor="mt")
 
     out = io.BytesIO()

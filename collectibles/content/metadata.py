@@ -23,12 +23,6 @@ if TYPE_CHECKING:
     from collectibles.domain.catalogue import SeriesSpec
 
 SCHEMAS = Path(__file__).parent / "schemas"
-POLICY_NAMES = {
-    TransferPolicy.FREE: "Free",
-    TransferPolicy.GIFT_AFTER_HOLD: "Gift after hold",
-    TransferPolicy.SOULBOUND: "Soulbound",
-}
-"""The ``Transfer Policy`` attribute's value for each policy."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class TokenMetadata:
         if series.tier:
             attributes.append({"trait_type": "Tier", "value": series.tier})
         attributes += [
-            {"trait_type": "Transfer Policy", "value": POLICY_NAMES[series.policy]},
+            {"trait_type": "Transfer Policy", "value": series.policy.terms.trait},
             {
                 "trait_type": "Serial",
                 "value": serial,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from collectibles.domain.errors import InvalidArtwork
+from collectibles.domain.tokens import TransferPolicy
 
 INDEX_FILE = "index.html"
 SUMMARY_FILE = "summary.json"
@@ -32,11 +33,6 @@ _SIGNATURES = (
     (b"GIF89a", "gif"),
 )
 
-_POLICY_LABELS = {
-    "free": "Freely transferable",
-    "gift": "Gift only, after a hold",
-    "soulbound": "Soulbound (never transferable)",
-}
 
 _CSS = """
 :root { --bg: #f6f3ee; --card: #fff; --ink: #1d1b19; --muted: #6b645c; --accent: #b3261e; }
@@ -146,7 +142,7 @@ def _series(s: Mapping[str, Any], source: str | None, gateway: str) -> str:
     minted = int(s.get("minted", 0))
     policy = str(s.get("policy", ""))
     hold_days = s.get("hold_days") or 0
-    label = _POLICY_LABELS.get(policy, policy)
+    label = _policy_description(policy)
     if policy == "gift" and hold_days:
         label = f"Gift only, after a {hold_days}-day hold"
     directory_cid = str(s.get("directory_cid") or "")
@@ -290,3 +286,11 @@ def _image_ext(data: bytes, source: object) -> str:
         return "webp"
     label = source if isinstance(source, Path) else f"of {len(data)} bytes"
     raise InvalidArtwork(label, "not a PNG, JPEG, GIF or WebP image")
+
+
+def _policy_description(slug: str) -> str:
+    """The gallery's wording of a policy given by its slug (the summary's ``policy``); the slug if unknown."""
+    try:
+        return TransferPolicy.parse(slug).terms.description
+    except ValueError:
+        return slug

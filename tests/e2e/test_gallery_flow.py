@@ -11,17 +11,16 @@ from ape.exceptions import ContractLogicError
 from utils.browser import CHROMIUM, headless_chromium
 
 from collectibles.content.artwork import series_artwork
-from collectibles.domain.catalogue import DAY, SeriesSpec
-from collectibles.demo.gallery import write_gallery
-from collectibles.domain.tokens import split_token_id, token_id
 from collectibles.content.publish import publish_spec
+from collectibles.demo.gallery import write_gallery
+from collectibles.domain.catalogue import DAY, SeriesSpec
+from collectibles.domain.tokens import TransferPolicy, split_token_id, token_id
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "build" / "test-artifacts" / "gallery.png"
 GATEWAY = "http://127.0.0.1:8080"
 """Only written into links; the page must render without it."""
 
-POLICY_NAMES = {0: "free", 1: "gift", 2: "soulbound"}
 
 SERIES_JS = """Array.from(document.querySelectorAll('section.series')).map(s => ({
   ...s.dataset,
@@ -45,7 +44,7 @@ def chain_summary(nft, chain, specs, published, gas_per_token):
             {
                 "id": sid,
                 "name": info.name,
-                "policy": POLICY_NAMES[int(info.policy)],
+                "policy": TransferPolicy(int(info.policy)).slug,
                 "hold_days": info.holdSeconds // DAY,
                 "max_supply": info.maxSupply,
                 "minted": info.minted,
@@ -147,7 +146,7 @@ def test_gallery_flow__published_and_minted__page_renders_the_chain(
             info.maxSupply,
             info.burned,
         )
-        assert s["policy"] == POLICY_NAMES[int(info.policy)]
+        assert s["policy"] == TransferPolicy(int(info.policy)).slug
         assert int(s["holdDays"]) * DAY == info.holdSeconds
         assert s["directoryCid"] == published[sid].directory_cid
         assert f"{GATEWAY}/ipfs/{published[sid].image_cid}" in s["links"]

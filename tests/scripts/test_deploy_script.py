@@ -85,7 +85,7 @@ def test_deploy__other_admin_with_roles__usage_error(invoke, accounts):
 
 def test_deploy__limits__mirror_the_contract(deployed):
     from collectibles.chain.deployment import MAX_ROYALTY_BPS
-    from collectibles.chain.mint import MAX_MINT_BATCH
+    from collectibles.domain.tokens import MAX_MINT_BATCH
 
     assert deployed.MAX_ROYALTY_BPS() == MAX_ROYALTY_BPS
     assert deployed.MAX_MINT_BATCH() == MAX_MINT_BATCH
