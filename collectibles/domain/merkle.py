@@ -21,11 +21,7 @@ from collectibles.domain.errors import InvalidMerkleTree, ValueNotInTree
 
 def leaf_hash(leaf_encoding: Sequence[str], value: Sequence[Any]) -> bytes:
     """The double-hashed leaf of ``value`` under ABI types ``leaf_encoding``."""
-    return keccak(
-        keccak(
-            encode(list(leaf_encoding), [_abi_value(t, v) for t, v in zip(leaf_encoding, value)])
-        )
-    )
+    return keccak(keccak(encode(list(leaf_encoding), list(_abi_values(leaf_encoding, value)))))
 
 
 def node_hash(a: bytes, b: bytes) -> bytes:
@@ -106,7 +102,9 @@ class StandardMerkleTree:
             "tree": ["0x" + node.hex() for node in self.tree],
             "values": [
                 {
-                    "value": [_json_value(t, f) for t, f in zip(self.leaf_encoding, v)],
+                    "value": [
+                        _json_value(t, f) for t, f in zip(self.leaf_encoding, v, strict=True)
+                    ],
                     "treeIndex": i,
                 }
                 for v, i in self.values
@@ -134,7 +132,18 @@ class StandardMerkleTree:
         path.write_text(json.dumps(self.dump(), indent=2) + "\n")
 
     def _key(self, value: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(_abi_value(t, v) for t, v in zip(self.leaf_encoding, value))
+        return _abi_values(self.leaf_encoding, value)
+
+
+def _abi_values(leaf_encoding: Sequence[str], value: Sequence[Any]) -> tuple[Any, ...]:
+    """Every field of a leaf normalised; a leaf with more or fewer fields than its encoding is refused, since
+    hashing it short (as a plain ``zip`` would) gives a leaf nobody can prove."""
+    if len(value) != len(leaf_encoding):
+        raise InvalidMerkleTree(
+            f"leaf {list(value)!r} has {len(value)} fields, the encoding {list(leaf_encoding)} has "
+            f"{len(leaf_encoding)}"
+        )
+    return tuple(_abi_value(t, v) for t, v in zip(leaf_encoding, value, strict=True))
 
 
 def _abi_value(abi_type: str, value: Any) -> Any:

@@ -241,6 +241,26 @@ def test_load__tree_index_out_of_range__raises_invalid_merkle_tree(member_tree):
         StandardMerkleTree.load(dump)
 
 
+
+def test_leaf_hash__value_shorter_than_encoding__raises_invalid_merkle_tree():
+    with pytest.raises(InvalidMerkleTree, match="has 1 fields, the encoding"):
+        leaf_hash(README_ENCODING, [README_VALUES[0][0]])
+
+
+def test_of__value_longer_than_encoding__raises_invalid_merkle_tree():
+    values = [[*README_VALUES[0], 7], README_VALUES[1]]
+
+    with pytest.raises(InvalidMerkleTree, match="has 3 fields, the encoding"):
+        StandardMerkleTree.of(values, README_ENCODING)
+
+
+def test_load__value_missing_a_field__raises_invalid_merkle_tree(member_tree):
+    dump = copy.deepcopy(member_tree.dump())
+    dump["values"][0]["value"] = dump["values"][0]["value"][:-1]
+
+    with pytest.raises(InvalidMerkleTree, match="fields, the encoding"):
+        StandardMerkleTree.load(dump)
+
 # ------------------------------------------------------------------ cross-check with @openzeppelin/merkle-tree
 
 NODE_SCRIPT = """
