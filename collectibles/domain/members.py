@@ -100,7 +100,20 @@ def parse_members(
     data: bytes, source: object = "<members>", keep_duplicates: bool = False
 ) -> MemberFile:
     """Validate the bytes of a member file; raises :class:`InvalidMemberFile` listing every problem."""
+    rows = _read_rows(data, source)
+    header = [name.strip() for name in rows[0]]
+    column = _address_column(header, source)
+    members, duplicates, problems = _members(rows, header, column, keep_duplicates)
+    if not problems and not members:
+        problems.append((1, "the file has a header row but no members"))
+    if problems:
+        raise InvalidMemberFile(source, problems)
     digest = hashlib.sha256(data).hexdigest()
+    return MemberFile(tuple(members), tuple(header), digest, tuple(duplicates), keep_duplicates)
+
+
+def _read_rows(data: bytes, source: object) -> list[list[str]]:
+    """The CSV rows of ``data``, trailing blank lines dropped; at least the header row."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -109,7 +122,6 @@ def parse_members(
         ) from None
     if "\x00" in text:
         raise InvalidMemberFile(source, [(1, "not a CSV text file (it holds NUL bytes)")])
-
     rows: list[list[str]] = []
     try:
         for values in csv.reader(io.StringIO(text, newline="")):
@@ -124,8 +136,11 @@ def parse_members(
         raise InvalidMemberFile(
             source, [(1, "the file is empty: expected a header row with an 'address' column")]
         )
+    return rows
 
-    header = [name.strip() for name in rows[0]]
+
+def _address_column(header: list[str], source: object) -> int:
+    """The index of the one ``address`` column; every header problem raised at once."""
     matches = [i for i, name in enumerate(header) if name.lower() == ADDRESS_COLUMN]
     if not matches:
         shown = ", ".join(repr(n) for n in header) or "nothing"
@@ -134,7 +149,6 @@ def parse_members(
         )
     if len(matches) > 1:
         raise InvalidMemberFile(source, [(1, "the header row has more than one 'address' column")])
-    column = matches[0]
     header_problems = [
         (1, f"column {name!r} appears more than once")
         for name in sorted({n for n in header if header.count(n) > 1})
@@ -145,36 +159,39 @@ def parse_members(
     ]
     if header_problems:
         raise InvalidMemberFile(source, header_problems)
+    return matches[0]
 
+
+def _row_problem(values: list[str], width: int, column: int) -> str | None:
+    """Why a data row cannot be a member, or None."""
+    if not any(v.strip() for v in values):
+        return "empty row"
+    if len(values) != width:
+        return f"{len(values)} fields, but the header has {width}"
+    return address_problem(values[column].strip())
+
+
+def _members(
+    rows: list[list[str]], header: list[str], column: int, keep_duplicates: bool
+) -> tuple[list[Member], list[Duplicate], list[tuple[int, str]]]:
+    """The members of the data rows (row 2 on), the duplicates found, and the row problems."""
     problems: list[tuple[int, str]] = []
     members: list[Member] = []
     duplicates: list[Duplicate] = []
     first_row_of: dict[str, int] = {}
     for number, values in enumerate(rows[1:], start=2):
-        if not any(v.strip() for v in values):
-            problems.append((number, "empty row"))
-            continue
-        if len(values) != len(header):
-            problems.append((number, f"{len(values)} fields, but the header has {len(header)}"))
-            continue
-        raw = values[column].strip()
-        problem = address_problem(raw)
-        if problem:
+        if problem := _row_problem(values, len(header), column):
             problems.append((number, problem))
             continue
-        address = to_checksum_address(raw)
+        address = to_checksum_address(values[column].strip())
         if address in first_row_of:
             duplicates.append(Duplicate(number, first_row_of[address], address))
             if not keep_duplicates:
                 continue
         else:
             first_row_of[address] = number
-        members.append(Member(number, address, dict(zip(header, values))))
-    if not problems and not members:
-        problems.append((1, "the file has a header row but no members"))
-    if problems:
-        raise InvalidMemberFile(source, problems)
-    return MemberFile(tuple(members), tuple(header), digest, tuple(duplicates), keep_duplicates)
+        members.append(Member(number, address, dict(zip(header, values, strict=True))))
+    return members, duplicates, problems
 
 
 def load_members(path: str | Path, keep_duplicates: bool = False) -> MemberFile:

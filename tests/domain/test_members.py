@@ -138,7 +138,9 @@ def test_parse__every_problem_at_once__all_listed_and_message_has_rows():
     assert [row for row, _ in info.value.problems] == [2, 3, 4]
     message = str(info.value)
     assert message.startswith("members.csv: 3 problems, nothing was sent")
-    assert "row 2:" in message and "row 3:" in message and "row 4: empty row" in message
+    assert "row 2:" in message
+    assert "row 3:" in message
+    assert "row 4: empty row" in message
 
 
 def test_parse__missing_address_column__reported_on_header():
@@ -181,17 +183,19 @@ def test_parse__binary_file__not_csv():
 def test_parse__unreadable_csv_row__reported_with_its_row():
     found = problems(f"address,note\n{CHECKSUMMED},ok\n{LOWER},{'x' * 200_000}\n")
 
-    assert found[0][0] == 3 and "not a readable CSV file" in found[0][1]
+    assert found[0][0] == 3
+    assert "not a readable CSV file" in found[0][1]
 
 
 def test_parse__json_file__no_address_column():
     found = problems('{"members": ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"]}')
 
-    assert found[0][0] == 1 and "no 'address' column" in found[0][1]
+    assert found[0][0] == 1
+    assert "no 'address' column" in found[0][1]
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         (CHECKSUMMED, None),
         (LOWER, None),
