@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from collectibles.domain.tokens import token_id
 from collectibles.ipfs.cid import add_bytes
 from collectibles.ipfs.cidparse import parse_cid
 from collectibles.ipfs.gateway import BlockStore, NotFound
-from collectibles.domain.tokens import token_id
 
 Fetch = Callable[[str, list[str]], tuple[str, bytes]]
 """``(cid, path) -> (CID of the file the path names in the DAG, the bytes fetched)``."""
@@ -133,6 +133,25 @@ def write_report(audits: list[SeriesAudit], path: Path) -> None:
 # ---------------------------------------------------------------------------------------------- checks
 
 
+def _check_traits(audit: TokenAudit, document: dict[str, Any], info: Any) -> None:
+    """The Serial and Series attributes against the chain's serial, cap and series name."""
+    traits = {a.get("trait_type"): a for a in document.get("attributes", []) if isinstance(a, dict)}
+    serial = traits.get("Serial", {})
+    if serial.get("value") != audit.serial:
+        audit.problems.append(
+            f"Serial attribute is {serial.get('value')!r}, the chain says {audit.serial}"
+        )
+    if serial.get("max_value") != int(info.maxSupply):
+        audit.problems.append(
+            f"Serial max_value is {serial.get('max_value')!r}, the series cap is {int(info.maxSupply)}"
+        )
+    series_name = traits.get("Series", {}).get("value")
+    if series_name != str(info.name):
+        audit.problems.append(
+            f"Series attribute is {series_name!r}, the chain says {str(info.name)!r}"
+        )
+
+
 def _check_token(audit: TokenAudit, info: Any, fetch: Fetch) -> None:
     located = _ipfs_location(audit.token_uri or "")
     if located is None:
@@ -150,21 +169,7 @@ def _check_token(audit: TokenAudit, info: Any, fetch: Fetch) -> None:
     if not isinstance(document, dict):
         audit.problems.append("metadata is not a JSON object")
         return
-    traits = {a.get("trait_type"): a for a in document.get("attributes", []) if isinstance(a, dict)}
-    serial = traits.get("Serial", {})
-    if serial.get("value") != audit.serial:
-        audit.problems.append(
-            f"Serial attribute is {serial.get('value')!r}, the chain says {audit.serial}"
-        )
-    if serial.get("max_value") != int(info.maxSupply):
-        audit.problems.append(
-            f"Serial max_value is {serial.get('max_value')!r}, the series cap is {int(info.maxSupply)}"
-        )
-    series_name = traits.get("Series", {}).get("value")
-    if series_name != str(info.name):
-        audit.problems.append(
-            f"Series attribute is {series_name!r}, the chain says {str(info.name)!r}"
-        )
+    _check_traits(audit, document, info)
     image = _ipfs_location(str(document.get("image", "")))
     if image is None:
         audit.problems.append(f"image {document.get('image')!r} is not an ipfs:// URI")

@@ -206,19 +206,24 @@ def _presentation(label: str, values: dict[str, Any], source: object) -> dict[st
     url = out.get("external_url", "")
     if url and not url.startswith(("https://", "http://")):
         raise InvalidCatalogue(source, f"{label}: external_url {url!r} is not an http(s) URL")
-    theme = values.get("theme")
-    if isinstance(theme, str) and theme.strip():
-        out["theme"] = Theme(theme.strip())
-    elif isinstance(theme, dict):
-        if unknown := set(theme) - {"name", "background", "accent", "text"}:
-            raise InvalidCatalogue(
-                source, f"{label}: unknown theme keys {', '.join(sorted(unknown))}"
-            )
-        out["theme"] = Theme(**{k: str(v) for k, v in theme.items()})
-        try:
-            out["theme"].rgb()
-        except InvalidArtwork as err:
-            raise InvalidCatalogue(source, f"{label}: {err.reason}") from None
-    elif theme not in (None, ""):
-        raise InvalidCatalogue(source, f"{label}: theme must be a name or a mapping of colours")
+    if (theme := _theme(label, values.get("theme"), source)) is not None:
+        out["theme"] = theme
     return out
+
+
+def _theme(label: str, theme: Any, source: object) -> Theme | None:
+    """A catalogue's ``theme``: a name, or a mapping of name and colours (each checked); None when absent."""
+    if theme in (None, ""):
+        return None
+    if isinstance(theme, str):
+        return Theme(theme.strip()) if theme.strip() else None
+    if not isinstance(theme, dict):
+        raise InvalidCatalogue(source, f"{label}: theme must be a name or a mapping of colours")
+    if unknown := set(theme) - {"name", "background", "accent", "text"}:
+        raise InvalidCatalogue(source, f"{label}: unknown theme keys {', '.join(sorted(unknown))}")
+    built = Theme(**{k: str(v) for k, v in theme.items()})
+    try:
+        built.rgb()
+    except InvalidArtwork as err:
+        raise InvalidCatalogue(source, f"{label}: {err.reason}") from None
+    return built

@@ -26,7 +26,7 @@ def test_load_catalogue__json_list():
 
 
 @pytest.mark.parametrize(
-    "entry, message",
+    ("entry", "message"),
     [
         ({"name": "", "max_supply": 5}, "non-empty name"),
         ({"name": "A", "max_supply": 0}, "outside 1..999999"),
@@ -119,7 +119,7 @@ def test_load_catalogue__presentation_keys__kept_image_relative_to_catalogue(tmp
 
 
 @pytest.mark.parametrize(
-    "extra, message",
+    ("extra", "message"),
     [
         ({"theme": {"name": "X", "accent": "goldish"}}, "accent 'goldish' is not a colour"),
         ({"theme": {"colour": "red"}}, "unknown theme keys colour"),
