@@ -5,7 +5,8 @@ from pathlib import Path
 import click
 from ape.cli import ConnectedProviderCommand, ape_cli_context
 
-BUILD = Path(__file__).resolve().parent.parent / "build" / "demo"
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "demo"
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -13,7 +14,14 @@ BUILD = Path(__file__).resolve().parent.parent / "build" / "demo"
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), default=BUILD, show_default=True
 )
-def cli(cli_ctx, network, provider, out):
+@click.option(
+    "--examples",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=ROOT / "examples",
+    show_default=True,
+    help="Folder with catalogue.yaml, members.csv and claim-members.csv.",
+)
+def cli(cli_ctx, network, provider, out, examples):
     """Deploy, create series, airdrop, claim, publish and reveal, show the rules, verify, report."""
     from ape import accounts, project
 
@@ -21,7 +29,7 @@ def cli(cli_ctx, network, provider, out):
 
     if not (network.is_local or _on_localhost(provider)):
         cli_ctx.abort(f"the demo moves chain time: run it on a local chain, not {network.name}")
-    result = run_demo(project, provider, accounts.test_accounts[0], out)
+    result = run_demo(project, provider, accounts.test_accounts[0], out, examples)
     for line in describe(result):
         click.echo(line)
     click.echo(f"\ngallery {result.gallery}  (summary {out / 'summary.json'})")

@@ -56,10 +56,18 @@ EXAMPLES = {
 
 
 def write_examples(folder: Path) -> list[Path]:
-    """(Re)write the example member files under ``folder``."""
+    """(Re)write the example member files under ``folder`` (created if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, (seed, count) in EXAMPLES.items():
         path = folder / name
         path.write_text(members_csv(sample_members(count, seed)))
         paths.append(path)
     return paths
+
+
+if __name__ == "__main__":  # `make examples`
+    import sys
+
+    for written in write_examples(Path(sys.argv[1] if len(sys.argv) > 1 else "examples")):
+        print(f"wrote {written}")

@@ -22,26 +22,19 @@ from eth_account import Account
 
 from collectibles.chain.airdrop.runner import Airdropper
 from collectibles.chain.audit import audit_series, store_fetcher
-from collectibles.chain.series import ensure_series
-from collectibles.domain.catalogue import load_catalogue
-from collectibles.domain.claim_tree import build_tree
-from collectibles.demo.gallery import write_gallery
-from collectibles.ipfs.gateway import BlockStore
-from collectibles.domain.members import load_members, parse_members
-from collectibles.domain.tokens import TransferPolicy, token_id
-from collectibles.content.publish import publish_spec
 from collectibles.chain.reveal import reveal
 from collectibles.chain.reverts import simulate_revert
+from collectibles.chain.series import ensure_series, spec_for_series
+from collectibles.content.publish import publish_spec
+from collectibles.demo.gallery import write_gallery
 from collectibles.demo.samples import sample_members
-from collectibles.chain.series import spec_for_series
+from collectibles.domain.catalogue import load_catalogue
+from collectibles.domain.claim_tree import build_tree
+from collectibles.domain.members import load_members, parse_members
+from collectibles.domain.tokens import TransferPolicy, token_id
+from collectibles.ipfs.gateway import BlockStore
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GREETING, COURT, BADGE = "Spring Festival Greeting Card", "Court", "All-Star Badge"
-POLICY_NAMES = {
-    TransferPolicy.FREE: "free",
-    TransferPolicy.GIFT_AFTER_HOLD: "gift",
-    TransferPolicy.SOULBOUND: "soulbound",
-}
 
 
 @dataclass
@@ -74,15 +67,18 @@ class DemoResult:
     """The HTML gallery (``index.html``), beside ``summary.json``."""
 
 
-def run_demo(project: Any, provider: Any, admin: Any, workdir: Path) -> DemoResult:
+def run_demo(
+    project: Any, provider: Any, admin: Any, workdir: Path, examples: Path
+) -> DemoResult:
     """Tell the story with ``admin`` (a funded account) on the chain behind ``provider``; files under
-    ``workdir``, which is emptied first so every run starts clean."""
+    ``workdir``, which is emptied first so every run starts clean. ``examples`` holds the catalogue and
+    the member files (the project's ``examples/``)."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     web3 = provider.web3
     result = DemoResult(chain_id=int(web3.eth.chain_id))
-    catalogue = EXAMPLES / "catalogue.yaml"
-    members = load_members(EXAMPLES / "members.csv")
+    catalogue = examples / "catalogue.yaml"
+    members = load_members(examples / "members.csv")
     gas_per_token: dict[str, float] = {}
 
     @contextmanager
@@ -96,8 +92,10 @@ def run_demo(project: Any, provider: Any, admin: Any, workdir: Path) -> DemoResu
     with step("deploy") as s:
         nft = admin.deploy(project.Collectible, "Spring Festival", "SPRING", admin, 0, admin, 500)
         receipts = [provider.get_receipt(nft.txn_hash)]
-        for role in (nft.MINTER_ROLE(), nft.METADATA_ROLE()):
-            receipts.append(nft.grantRole(role, admin, sender=admin))
+        receipts.extend(
+            nft.grantRole(role, admin, sender=admin)
+            for role in (nft.MINTER_ROLE(), nft.METADATA_ROLE())
+        )
         s.gas_used = sum(r.gas_used for r in receipts)
         s.detail = f"Collectible at {nft.address}, royalty 5%, admin {admin.address}"
         result.contract = nft.address
@@ -113,7 +111,7 @@ def run_demo(project: Any, provider: Any, admin: Any, workdir: Path) -> DemoResu
         dropper = Airdropper(nft, admin)
         cap = nft.series(ids[GREETING]).maxSupply
         result.cap_refusal = dropper.dry_run(ids[GREETING], members).refusal or ""
-        first = _first_rows(EXAMPLES / "members.csv", cap)
+        first = _first_rows(examples / "members.csv", cap)
         journals = workdir / "airdrops"
         card = dropper.run(
             ids[GREETING],
@@ -137,7 +135,7 @@ def run_demo(project: Any, provider: Any, admin: Any, workdir: Path) -> DemoResu
         )
 
     with step("claims") as s:
-        claimers = load_members(EXAMPLES / "claim-members.csv").addresses
+        claimers = load_members(examples / "claim-members.csv").addresses
         tree = build_tree(claimers)
         root_tx = nft.setMerkleRoot(ids[COURT], tree.root, sender=admin)
         claim_tx = nft.claim(ids[COURT], claimers[0], tree.proof([claimers[0]]), sender=admin)
@@ -243,7 +241,7 @@ def _series_summary(nft: Any, series_id: int, audit: Any, published: Any, gas: f
     return {
         "id": series_id,
         "name": str(info.name),
-        "policy": POLICY_NAMES[policy],
+        "policy": policy.slug,
         "hold_days": int(info.holdSeconds) // 86_400,
         "max_supply": int(info.maxSupply),
         "minted": int(info.minted),
