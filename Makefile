@@ -14,7 +14,7 @@ CHAIN_PORT ?= 8545
 CHAIN_DIR ?= .chain
 TEST_ARGS ?=
 
-.PHONY: setup solc compile browser test slither demo bench chain clean distclean lock
+.PHONY: setup solc compile browser test lint slither examples demo bench chain clean distclean lock
 
 setup: $(VENV)/.stamp node_modules/.stamp solc
 
@@ -47,9 +47,22 @@ browser:
 
 # Ape's local network gets its own Anvil on a free port (`foundry: host: auto` in ape-config.yaml), so
 # tests, the demo and benchmarks never join `make chain` or another run on 8545.
-test: compile browser
+test: compile browser lint
 	$(BIN)/ape test $(TEST_ARGS)
 	$(MAKE) --no-print-directory slither
+
+# The lint gate, run by `make test` before the tests: style and bugs (ruff), formatting, types (mypy),
+# the layering of the package (import-linter, contracts in pyproject.toml) and the contracts (solhint).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
+	solhint --max-warnings 0 'contracts/**/*.sol'
+
+# Rewrites examples/ from collectibles.demo.samples (tests/demo/test_samples.py fails when they drift).
+examples: setup
+	$(BIN)/python -m collectibles.demo.samples examples
 
 # Slither compiles through tools/solc.js (standard JSON); its settings are in slither.config.json.
 slither: setup
