@@ -128,7 +128,7 @@ def test_deploy__fee_above_cap__reverts_royalty_too_high(project, admin, royalty
         )
 
     assert decode_error_args(
-        project.Collectible.contract_type.errors, HexBytes(info.value.revert_message)
+        project.Collectible, HexBytes(info.value.revert_message)
     ) == (
         "CollectibleRoyaltyTooHigh",
         {"feeNumerator": 1_001, "maxFeeNumerator": 1_000},
