@@ -1,4 +1,5 @@
-"""Series specifications and the catalogue file that lists them (creating them on chain: ``chain.series``).
+"""Series specifications and the catalogue file that lists them, validated by pydantic (creating them on
+chain: ``chain.series``).
 
 A catalogue is YAML or JSON: either a list of series or ``{"series": [...]}``; each entry has ``name``,
 ``max_supply``, ``policy`` (``free``, ``gift`` or ``soulbound``), optional ``hold_days`` (gift only) and
@@ -13,6 +14,8 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from collectibles.domain.errors import InvalidArtwork, InvalidCatalogue
 from collectibles.domain.tokens import SERIES_STRIDE, TransferPolicy
@@ -85,41 +88,9 @@ class SeriesSpec:
         **presentation: Any,
     ) -> SeriesSpec:
         """Validate raw values (flags or a catalogue entry) into a spec; :class:`InvalidCatalogue` if wrong."""
-        label = f"series {name!r}" if name else "a series"
-        if not isinstance(name, str) or not name.strip():
-            raise InvalidCatalogue(source, "every series needs a non-empty name")
-        try:
-            supply = int(max_supply)
-        except (TypeError, ValueError):
-            raise InvalidCatalogue(
-                source, f"{label}: max_supply {max_supply!r} is not a whole number"
-            ) from None
-        if not 1 <= supply < SERIES_STRIDE:
-            raise InvalidCatalogue(
-                source, f"{label}: max_supply {supply} is outside 1..{SERIES_STRIDE - 1}"
-            )
-        try:
-            parsed = (
-                policy if isinstance(policy, TransferPolicy) else TransferPolicy.parse(str(policy))
-            )
-        except ValueError as err:
-            raise InvalidCatalogue(source, f"{label}: {err}") from None
-        hold = 0
-        if hold_days not in (None, ""):
-            try:
-                hold = round(float(hold_days) * DAY)
-            except (TypeError, ValueError):
-                raise InvalidCatalogue(
-                    source, f"{label}: hold_days {hold_days!r} is not a number"
-                ) from None
-            if hold and parsed != TransferPolicy.GIFT_AFTER_HOLD:
-                raise InvalidCatalogue(
-                    source, f"{label}: hold_days only applies to the gift policy"
-                )
-            if not 0 <= hold <= MAX_HOLD_SECONDS:
-                raise InvalidCatalogue(source, f"{label}: hold_days {hold_days} is out of range")
-        extra = _presentation(label, presentation, source)
-        return cls(name.strip(), supply, parsed, hold, str(base_uri or ""), **extra)
+        raw = {"name": name, "max_supply": max_supply, "policy": policy, "hold_days": hold_days}
+        raw |= {"base_uri": base_uri, **presentation}
+        return _validated(raw, f"series {name!r}" if name else "a series", source)
 
 
 def load_catalogue(path: Path | str) -> list[SeriesSpec]:
@@ -156,31 +127,7 @@ def parse_catalogue(data: Any, source: object = "catalogue") -> list[SeriesSpec]
     for i, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
             raise InvalidCatalogue(source, f"entry {i} is not a mapping")
-        unknown = set(entry) - {
-            "name",
-            "max_supply",
-            "policy",
-            "hold_days",
-            "base_uri",
-            "description",
-            "image",
-            "theme",
-            "tier",
-            "external_url",
-        }
-        if unknown:
-            raise InvalidCatalogue(source, f"entry {i}: unknown keys {', '.join(sorted(unknown))}")
-        specs.append(
-            SeriesSpec.build(
-                entry.get("name"),
-                entry.get("max_supply"),
-                entry.get("policy", "free"),
-                entry.get("hold_days"),
-                entry.get("base_uri", ""),
-                source,
-                **{k: entry[k] for k in PRESENTATION_KEYS if k in entry},
-            )
-        )
+        specs.append(_validated(entry, f"entry {i}", source))
     names = [s.name for s in specs]
     if dupes := sorted({n for n in names if names.count(n) > 1}):
         raise InvalidCatalogue(source, f"duplicate series names: {', '.join(dupes)}")
@@ -191,39 +138,140 @@ PRESENTATION_KEYS = ("description", "image", "theme", "tier", "external_url")
 """Catalogue keys that only shape the metadata and artwork, never the chain."""
 
 
-def _presentation(label: str, values: dict[str, Any], source: object) -> dict[str, Any]:
-    """Checked metadata-only fields of a series (see :data:`PRESENTATION_KEYS`)."""
-    if unknown := set(values) - set(PRESENTATION_KEYS):
-        raise InvalidCatalogue(source, f"{label}: unknown keys {', '.join(sorted(unknown))}")
-    out: dict[str, Any] = {}
-    for key in ("description", "image", "tier", "external_url"):
-        value = values.get(key)
+class _Entry(BaseModel):
+    """One catalogue entry (or the flags of ``ape run series``) as pydantic validates it.
+
+    Validators raise ``ValueError`` with the sentence a user reads; :func:`_validated` turns the first into an
+    :class:`InvalidCatalogue` naming the series.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    max_supply: int
+    policy: TransferPolicy = TransferPolicy.FREE
+    hold_days: float | None = None
+    base_uri: str = ""
+    description: str = ""
+    image: str = ""
+    theme: Theme = Theme()
+    tier: str = ""
+    external_url: str = ""
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("every series needs a non-empty name")
+        return value.strip()
+
+    @field_validator("max_supply", mode="before")
+    @classmethod
+    def _max_supply(cls, value: Any) -> int:
+        try:
+            supply = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"max_supply {value!r} is not a whole number") from None
+        if not 1 <= supply < SERIES_STRIDE:
+            raise ValueError(f"max_supply {supply} is outside 1..{SERIES_STRIDE - 1}")
+        return supply
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _policy(cls, value: Any) -> TransferPolicy:
+        return value if isinstance(value, TransferPolicy) else TransferPolicy.parse(str(value))
+
+    @field_validator("hold_days", mode="before")
+    @classmethod
+    def _hold_days(cls, value: Any) -> float | None:
         if value in (None, ""):
-            continue
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"hold_days {value!r} is not a number") from None
+
+    @field_validator("base_uri", mode="before")
+    @classmethod
+    def _base_uri(cls, value: Any) -> str:
+        return str(value or "")
+
+    @field_validator("description", "image", "tier", "external_url", mode="before")
+    @classmethod
+    def _text(cls, value: Any, info: ValidationInfo) -> str:
+        if value in (None, ""):
+            return ""
         if not isinstance(value, str):
-            raise InvalidCatalogue(source, f"{label}: {key} must be text, not {value!r}")
-        out[key] = value.strip()
-    url = out.get("external_url", "")
-    if url and not url.startswith(("https://", "http://")):
-        raise InvalidCatalogue(source, f"{label}: external_url {url!r} is not an http(s) URL")
-    if (theme := _theme(label, values.get("theme"), source)) is not None:
-        out["theme"] = theme
-    return out
+            # pydantic reports only ValueError (and AssertionError) as a validation error
+            raise ValueError(f"{info.field_name} must be text, not {value!r}")  # noqa: TRY004
+        return value.strip()
+
+    @field_validator("external_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(f"external_url {value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("theme", mode="before")
+    @classmethod
+    def _theme(cls, value: Any) -> Theme:
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            return Theme()
+        if isinstance(value, str):
+            return Theme(value.strip())
+        if not isinstance(value, dict):
+            raise ValueError("theme must be a name or a mapping of colours")  # noqa: TRY004 (as above)
+        if unknown := set(value) - {"name", "background", "accent", "text"}:
+            raise ValueError(f"unknown theme keys {', '.join(sorted(unknown))}")
+        theme = Theme(**{k: str(v) for k, v in value.items()})
+        try:
+            theme.rgb()
+        except InvalidArtwork as err:
+            raise ValueError(err.reason) from None
+        return theme
+
+    def hold_seconds(self) -> int:
+        """The hold in whole seconds, checked against the policy and the contract's uint32."""
+        if self.hold_days is None:
+            return 0
+        hold = round(self.hold_days * DAY)
+        if hold and self.policy != TransferPolicy.GIFT_AFTER_HOLD:
+            raise ValueError("hold_days only applies to the gift policy")
+        if not 0 <= hold <= MAX_HOLD_SECONDS:
+            raise ValueError(f"hold_days {self.hold_days:g} is out of range")
+        return hold
 
 
-def _theme(label: str, theme: Any, source: object) -> Theme | None:
-    """A catalogue's ``theme``: a name, or a mapping of name and colours (each checked); None when absent."""
-    if theme in (None, ""):
-        return None
-    if isinstance(theme, str):
-        return Theme(theme.strip()) if theme.strip() else None
-    if not isinstance(theme, dict):
-        raise InvalidCatalogue(source, f"{label}: theme must be a name or a mapping of colours")
-    if unknown := set(theme) - {"name", "background", "accent", "text"}:
-        raise InvalidCatalogue(source, f"{label}: unknown theme keys {', '.join(sorted(unknown))}")
-    built = Theme(**{k: str(v) for k, v in theme.items()})
+def _validated(raw: dict[str, Any], label: str, source: object) -> SeriesSpec:
+    """A spec from raw values, or :class:`InvalidCatalogue` with the first problem pydantic found."""
     try:
-        built.rgb()
-    except InvalidArtwork as err:
-        raise InvalidCatalogue(source, f"{label}: {err.reason}") from None
-    return built
+        entry = _Entry.model_validate(raw)
+        hold = entry.hold_seconds()
+    except ValidationError as err:
+        raise InvalidCatalogue(source, f"{label}: {_first_problem(err)}") from None
+    except ValueError as err:
+        raise InvalidCatalogue(source, f"{label}: {err}") from None
+    return SeriesSpec(
+        entry.name,
+        entry.max_supply,
+        entry.policy,
+        hold,
+        entry.base_uri,
+        description=entry.description,
+        image=entry.image,
+        theme=entry.theme,
+        tier=entry.tier,
+        external_url=entry.external_url,
+    )
+
+
+def _first_problem(err: ValidationError) -> str:
+    """Our sentence for the first error: unknown keys all together, else the validator's own words."""
+    errors = err.errors()
+    unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
+    if unknown:
+        return f"unknown keys {', '.join(unknown)}"
+    first = errors[0]
+    cause = first.get("ctx", {}).get("error")
+    return str(cause) if cause is not None else f"{first['loc'][0]}: {first['msg']}"
