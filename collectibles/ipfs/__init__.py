@@ -1,2 +1,4 @@
-"""Content addressing as kubo does it, offline: CIDs, the UnixFS importer, CAR files, a block store; at the edge,
-a local gateway and the pinning backends. No chain and no Ape here (import-linter checks it)."""
+"""Content addressing as kubo does it, offline: ``cid`` (the CID and its strings), ``unixfs`` (the importer),
+``dagpb`` (the block format), ``car`` (CAR files), ``blockstore`` (verified blocks and UnixFS paths); at the
+edge, ``gateway`` (HTTP) and ``pinning`` (the publication backends). No chain and no Ape here (import-linter
+checks it)."""

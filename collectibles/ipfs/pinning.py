@@ -4,33 +4,36 @@ uploaded to Pinata (``pinata``).
 Every backend answers ``publish(car, root)`` with the root CID the service reports, and refuses to answer
 anything but ours: a different CID raises :class:`~collectibles.domain.errors.CidMismatch`, because the chain
 would then point at content nobody holds. Secrets (Pinata's JWT, a kubo ``Authorization`` header) are kept
-out of ``repr``, messages and logs.
+out of ``repr``, messages and logs. Uploads are multipart POSTs made by ``requests``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from collectibles.ipfs.cid import CID, read_car
-from collectibles.ipfs.cidparse import cid_from_bytes, parse_cid
+import requests
+
 from collectibles.domain.errors import CidMismatch, MissingSecret, PublicationFailed
+from collectibles.ipfs.car import MEDIA_TYPE as CAR_MEDIA_TYPE
+from collectibles.ipfs.car import read_car
+from collectibles.ipfs.cid import CID, cid_from_bytes, parse_cid
 
 if TYPE_CHECKING:
     from collectibles.domain.settings import Settings
 
 BACKENDS = ("car", "kubo", "pinata")
-CAR_MEDIA_TYPE = "application/vnd.ipld.car"
 PINATA_UPLOAD_URL = "https://uploads.pinata.cloud/v3"
 KUBO_AUTH_VARIABLE = "COLLECTIBLES_KUBO_API_AUTH"
 PINATA_JWT_VARIABLE = "COLLECTIBLES_PINATA_JWT"
+
+
+_Files = Mapping[str, tuple[str, bytes, str]]
+"""Multipart file fields: name to ``(filename, data, media type)``."""
 
 
 class Backend(Protocol):
@@ -77,10 +80,8 @@ class KuboBackend:
         self.timeout = timeout
 
     def publish(self, car: bytes | Path, root: CID | str) -> str:
-        body, content_type = multipart(
-            {}, {"file": ("collection.car", _car_bytes(car), CAR_MEDIA_TYPE)}
-        )
-        answer = self._rpc("dag/import?pin-roots=true", body, content_type)
+        upload = {"file": ("collection.car", _car_bytes(car), CAR_MEDIA_TYPE)}
+        answer = self._rpc("dag/import?pin-roots=true", files=upload)
         reported = []
         for line in answer.decode().splitlines():
             if not line.strip():
@@ -89,21 +90,20 @@ class KuboBackend:
             if "Root" not in item:
                 continue
             if error := item["Root"].get("PinErrorMsg"):
-                raise PublicationFailed(self.name, self.url, f"pinning the root failed: {error}")
+                reason = f"pinning the root failed: {error}"
+                raise PublicationFailed(self.name, _redact(self.url), reason)
             reported.append(item["Root"]["Cid"]["/"])
         cid = check_root(self.name, root, ",".join(reported))
         stat = json.loads(self._rpc(f"block/stat?arg={quote(cid)}"))
         if stat.get("Key") is None:
-            raise PublicationFailed(
-                self.name, self.url, f"the node does not hold {cid} after import"
-            )
+            reason = f"the node does not hold {cid} after import"
+            raise PublicationFailed(self.name, _redact(self.url), reason)
         return cid
 
-    def _rpc(self, command: str, body: bytes = b"", content_type: str | None = None) -> bytes:
-        headers = {"Content-Type": content_type} if content_type else {}
-        if self._auth:
-            headers["Authorization"] = self._auth
-        return _post(self.name, f"{self.url}/api/v0/{command}", body, headers, self.timeout)
+    def _rpc(self, command: str, files: _Files | None = None) -> bytes:
+        headers = {"Authorization": self._auth} if self._auth else {}
+        url = f"{self.url}/api/v0/{command}"
+        return _post(self.name, url, headers, self.timeout, files=files)
 
     def __repr__(self) -> str:
         return f"KuboBackend(url={self.url!r}, auth={'***' if self._auth else None})"
@@ -138,12 +138,16 @@ class PinataBackend:
         self.timeout = timeout
 
     def publish(self, car: bytes | Path, root: CID | str) -> str:
-        body, content_type = multipart(
-            {"network": "public", "name": self.upload_name, "car": "true"},
-            {"file": (self.upload_name, _car_bytes(car), CAR_MEDIA_TYPE)},
+        answer = json.loads(
+            _post(
+                self.name,
+                f"{self.url}/files",
+                {"Authorization": f"Bearer {self._jwt}"},
+                self.timeout,
+                fields={"network": "public", "name": self.upload_name, "car": "true"},
+                files={"file": (self.upload_name, _car_bytes(car), CAR_MEDIA_TYPE)},
+            )
         )
-        headers = {"Content-Type": content_type, "Authorization": f"Bearer {self._jwt}"}
-        answer = json.loads(_post(self.name, f"{self.url}/files", body, headers, self.timeout))
         data = answer.get("data", answer) if isinstance(answer, dict) else {}
         reported = data.get("cid") or data.get("IpfsHash") if isinstance(data, dict) else None
         if not reported:
@@ -185,37 +189,32 @@ def check_root(backend: str, expected: CID | str, reported: str) -> str:
     return reported
 
 
-def multipart(
-    fields: Mapping[str, str], files: Mapping[str, tuple[str, bytes, str]]
-) -> tuple[bytes, str]:
-    """A ``multipart/form-data`` body and its content type: text ``fields``, then ``(filename, data, type)``."""
-    boundary = "----collectibles" + secrets.token_hex(16)
-    out = bytearray()
-    for key, value in fields.items():
-        out += (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
-        ).encode()
-    for key, (filename, data, media_type) in files.items():
-        out += (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; '
-            f'filename="{filename}"\r\nContent-Type: {media_type}\r\n\r\n'
-        ).encode()
-        out += data + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return bytes(out), f"multipart/form-data; boundary={boundary}"
-
-
-def _post(backend: str, url: str, body: bytes, headers: dict[str, str], timeout: float) -> bytes:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def _post(
+    backend: str,
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    fields: Mapping[str, str] | None = None,
+    files: _Files | None = None,
+) -> bytes:
+    """POST ``fields`` and ``files`` as ``multipart/form-data`` (an empty body without them); the answer's
+    body, or :class:`PublicationFailed` with the status or the reason it could not be sent, never a secret."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as err:
-        detail = err.read()[:300].decode(errors="replace").strip()
-        raise PublicationFailed(backend, _redact(url), f"HTTP {err.code}: {detail}") from None
-    except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise PublicationFailed(backend, _redact(url), f"cannot reach it: {reason}") from None
+        response = requests.post(url, headers=headers, data=fields, files=files, timeout=timeout)
+    except requests.RequestException as err:
+        raise PublicationFailed(backend, _redact(url), f"cannot reach it: {_reason(err)}") from None
+    if not response.ok:
+        detail = response.content[:300].decode(errors="replace").strip()
+        raise PublicationFailed(backend, _redact(url), f"HTTP {response.status_code}: {detail}")
+    return response.content
+
+
+def _reason(err: requests.RequestException) -> str:
+    """The innermost cause (such as "Connection refused"): requests' own message repeats the URL."""
+    cause: BaseException = err
+    while (inner := cause.__cause__ or cause.__context__) is not None:
+        cause = inner
+    return str(cause) or type(cause).__name__
 
 
 def _redact(url: str) -> str:
@@ -226,7 +225,7 @@ def _redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _car_bytes(car: bytes | Path | Any) -> bytes:
+def _car_bytes(car: bytes | Path) -> bytes:
     return car if isinstance(car, bytes) else Path(car).read_bytes()
 
 

