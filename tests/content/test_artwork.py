@@ -86,7 +86,7 @@ def test_load_artwork__jpeg__image_jpg(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [(b"not an image", "not an image Pillow can read"), (None, "cannot read it")],
     ids=["garbage", "missing"],
 )

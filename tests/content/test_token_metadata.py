@@ -7,9 +7,6 @@ import json
 
 import pytest
 
-from collectibles.domain.catalogue import Theme
-from collectibles.domain.catalogue import SeriesSpec
-from collectibles.domain.errors import InvalidMetadata
 from collectibles.content.metadata import (
     SeriesProfile,
     TokenMetadata,
@@ -19,6 +16,8 @@ from collectibles.content.metadata import (
     validate_collection,
     validate_token,
 )
+from collectibles.domain.catalogue import SeriesSpec, Theme
+from collectibles.domain.errors import InvalidMetadata
 from collectibles.domain.tokens import TransferPolicy
 
 IMAGE = "ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
@@ -74,7 +73,8 @@ def test_to_json__canonical__sorted_compact_utf8():
     data = TokenMetadata.for_token(series, 1, IMAGE).to_json()
 
     assert data == canonical_json(json.loads(data))
-    assert b'", "' not in data and b'": ' not in data
+    assert b'", "' not in data
+    assert b'": ' not in data
     assert "Fête #1".encode() in data
     assert list(json.loads(data)) == sorted(json.loads(data))
 
@@ -120,7 +120,7 @@ def test_validate_token__image_is_cid_of_a_json_file__rejected():
 
 
 @pytest.mark.parametrize(
-    "image, message",
+    ("image", "message"),
     [
         ("https://cards.example/card.png", "does not match"),
         (

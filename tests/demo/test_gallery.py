@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from collectibles.content.artwork import render_card
-from collectibles.domain.errors import InvalidArtwork
 from collectibles.demo.gallery import write_gallery
+from collectibles.domain.errors import InvalidArtwork
 from collectibles.domain.tokens import TransferPolicy
 
 ART = render_card("Card", 8, TransferPolicy.FREE).data

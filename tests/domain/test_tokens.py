@@ -14,7 +14,7 @@ def test_transfer_policy__values__match_solidity_enum():
 
 
 @pytest.mark.parametrize(
-    "text, policy",
+    ("text", "policy"),
     [
         ("free", TransferPolicy.FREE),
         ("gift", TransferPolicy.GIFT_AFTER_HOLD),
@@ -40,7 +40,7 @@ def test_series_stride__is_one_million():
 
 
 @pytest.mark.parametrize(
-    "series_id, serial, expected",
+    ("series_id", "serial", "expected"),
     [
         (3, 12, 3_000_012),
         (1, 1, 1_000_001),
