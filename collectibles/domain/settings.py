@@ -1,7 +1,8 @@
-"""Settings of the ops scripts: flags first, then the environment (and ``.env``), then ape-config.yaml.
+"""Settings of the ops scripts: flags first, then the environment and ``.env``, then ape-config.yaml.
 
-The scripts load ``.env`` into the environment (python-dotenv, never overriding the shell); this module reads
-``COLLECTIBLES_*`` variables and the ``collectibles:`` section of ape-config.yaml, e.g.::
+pydantic-settings reads the ``COLLECTIBLES_*`` variables (and a ``.env`` file when asked for one). The
+``collectibles:`` section of ape-config.yaml is read by the scripts' side through Ape and handed in here as a
+plain mapping, because this layer never imports Ape; it sits below the environment and above the defaults::
 
     collectibles:
       name: Spring Festival
@@ -14,19 +15,29 @@ API tokens) are never settings here and never printed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "COLLECTIBLES_"
 CONFIG_SECTION = "collectibles"
 
 
-class Settings(BaseModel):
-    """What the scripts need to know beyond their flags."""
+class Settings(BaseSettings):
+    """What the scripts need to know beyond their flags.
+
+    Keyword arguments are the lowest layer above the defaults (the ape-config.yaml section): a
+    ``COLLECTIBLES_*`` variable, from the environment or the ``.env`` file, overrides them.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=None,  # only the file a caller names: tests and imports never read a stray .env
+        env_ignore_empty=True,  # an empty `COLLECTIBLES_ACCOUNT=` in .env leaves the setting alone
+        extra="ignore",  # the ape-config section may carry keys for other tools
+    )
 
     account: str | None = None
     """Default signer: an Ape account alias or ``TEST::N`` (``COLLECTIBLES_ACCOUNT``)."""
@@ -56,38 +67,34 @@ class Settings(BaseModel):
     """Pinata's upload API (``COLLECTIBLES_PINATA_UPLOAD_URL``); its JWT is a secret, not a setting: see
     ``collectibles.ipfs.pinning``."""
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The keyword arguments are the config file's section, so they rank below the environment
+        # (pydantic-settings puts them first by default). No secrets directory: secrets stay out of here.
+        return env_settings, dotenv_settings, init_settings
+
 
 def load_settings(
-    env: Mapping[str, str] | None = None, config: Mapping[str, Any] | None = None
+    config: Mapping[str, Any] | None = None, *, env_file: Path | str | None = None
 ) -> Settings:
-    """Merge the environment over the ape-config.yaml section over the defaults.
+    """The environment (and ``env_file``, where the shell's variables win) over ``config`` over the defaults.
 
-    ``env`` defaults to ``os.environ``; ``config`` to the ``collectibles:`` section of the project's
-    ape-config.yaml (read through Ape, so only when asked for).
+    ``config`` is the ``collectibles:`` section of ape-config.yaml, read by the caller; keys that are not
+    settings and ``None`` values are ignored.
     """
-    env = os.environ if env is None else env
-    if config is None:
-        config = _ape_config_section()
-    values: dict[str, Any] = {
-        k: v for k, v in config.items() if k in Settings.model_fields and v is not None
+    values = {
+        k: v for k, v in (config or {}).items() if k in Settings.model_fields and v is not None
     }
-    for field in Settings.model_fields:
-        if (value := env.get(ENV_PREFIX + field.upper())) not in (None, ""):
-            values[field] = value
-    return Settings(**values)
+    return Settings(_env_file=env_file, **values)
 
 
 def resolve(flag: Any, setting: Any) -> Any:
     """A flag's value if it was given, else the setting's."""
     return setting if flag is None else flag
-
-
-def _ape_config_section() -> Mapping[str, Any]:
-    from ape import config as ape_config
-    from ape.exceptions import ApeException
-
-    try:
-        section = ape_config.get_config(CONFIG_SECTION)
-    except ApeException:  # no project: defaults
-        return {}
-    return section.model_dump(by_alias=True) if hasattr(section, "model_dump") else dict(section)
