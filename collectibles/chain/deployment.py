@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from collectibles.chain.registry import Deployment, Registry, normalize_hash
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI, ProviderAPI
+    from ape.contracts import ContractInstance
+    from ape.managers.project import ProjectManager
 
 CONTRACT = "Collectible"
 MAX_ROYALTY_BPS = 1_000
@@ -20,20 +26,23 @@ class ChainId:
     genesis_hash: str
 
 
-def chain_identity(provider: Any) -> ChainId:
+def chain_identity(provider: ProviderAPI) -> ChainId:
     """The chain id and genesis block hash of the connected chain."""
     genesis = provider.web3.eth.get_block(0)
     return ChainId(int(provider.chain_id), normalize_hash(bytes(genesis["hash"])))
 
 
-def has_code(provider: Any) -> Any:
+def has_code(provider: ProviderAPI) -> Callable[[str], bool]:
     """A ``has_code(address)`` check for :meth:`Registry.lookup`, using ``provider``."""
     return lambda address: len(provider.get_code(address)) > 0
 
 
 def find_collectible(
-    project: Any, provider: Any, registry: Registry | None, address: str | None = None
-) -> Any:
+    project: ProjectManager,
+    provider: ProviderAPI,
+    registry: Registry | None,
+    address: str | None = None,
+) -> ContractInstance:
     """The Collectible at ``address`` if given (it must have code), else the registry's for this chain."""
     from collectibles.domain.errors import NotAContract
 
@@ -46,6 +55,12 @@ def find_collectible(
     ident = chain_identity(provider)
     deployment = registry.lookup(ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider))
     return project.Collectible.at(deployment.address)
+
+
+def live_deployment(registry: Registry, provider: ProviderAPI) -> Deployment | None:
+    """The registry's deployment on the connected chain if its code is still there, else ``None``."""
+    ident = chain_identity(provider)
+    return registry.find(ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider))
 
 
 @dataclass
@@ -62,10 +77,10 @@ class DeployResult:
 
 
 def deploy_collectible(
-    project: Any,
-    provider: Any,
+    project: ProjectManager,
+    provider: ProviderAPI,
     registry: Registry,
-    sender: Any,
+    sender: AccountAPI,
     *,
     name: str,
     symbol: str,
@@ -87,9 +102,7 @@ def deploy_collectible(
         raise RoyaltyTooHigh(royalty_bps, MAX_ROYALTY_BPS)
     ident = chain_identity(provider)
     reset = bool(registry.other_chains(ident.chain_id, ident.genesis_hash))
-    if not new and (
-        found := registry.find(ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider))
-    ):
+    if not new and (found := live_deployment(registry, provider)):
         return DeployResult(found.address, False, found, ident, reset)
 
     nft = sender.deploy(
@@ -122,7 +135,7 @@ def deploy_collectible(
     return DeployResult(nft.address, True, deployment, ident, reset)
 
 
-def require_role(nft: Any, role: str, account: Any, action: str) -> None:
+def require_role(nft: ContractInstance, role: str, account: AccountAPI, action: str) -> None:
     """Raise :class:`MissingRole` unless ``account`` holds ``role`` (``DEFAULT_ADMIN_ROLE``, ``MINTER_ROLE``…)."""
     from collectibles.domain.errors import MissingRole
 

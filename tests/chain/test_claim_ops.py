@@ -1,0 +1,100 @@
+"""collectibles/chain/claims.py: a series' claim root and members' claims, checked before anything is sent."""
+
+import pytest
+from utils.reverts import reverts
+
+from collectibles.chain.claims import (
+    check_claims_match,
+    claim,
+    claim_root,
+    has_claimed,
+    root_is_set,
+    set_claim_root,
+)
+from collectibles.domain.claim_tree import build_tree, load_claims, write_claims
+from collectibles.domain.errors import InvalidClaims, MemberNotInClaims, UnknownSeries
+
+
+@pytest.fixture
+def claims_of(tmp_path):
+    """Returns a builder: the claims folder of some addresses, written and read back."""
+
+    def build(*members, name="claims"):
+        folder = tmp_path / name
+        write_claims(build_tree(m.address for m in members), folder)
+        return load_claims(folder)
+
+    return build
+
+
+def test_set_claim_root__new_root__sent_then_rerun_sends_nothing(
+    collectible, free_series, minter, fan, friend, claims_of
+):
+    claims = claims_of(fan, friend)
+    assert claim_root(collectible, free_series) == bytes(32)
+    assert not root_is_set(collectible, free_series, claims)
+
+    first = set_claim_root(collectible, free_series, claims, minter)
+    again = set_claim_root(collectible, free_series, claims, minter)
+
+    assert (first.changed, first.root) == (True, claims.root)
+    assert first.tx_hash.startswith("0x")
+    assert (again.changed, again.tx_hash) == (False, "")
+    assert claim_root(collectible, free_series) == claims.root
+    assert root_is_set(collectible, free_series, claims)
+
+
+def test_set_claim_root__without_minter_role__reverts_unauthorized(
+    collectible, free_series, stranger, fan, claims_of
+):
+    with reverts(
+        collectible.AccessControlUnauthorizedAccount,
+        account=stranger.address,
+        neededRole=collectible.MINTER_ROLE(),
+    ):
+        set_claim_root(collectible, free_series, claims_of(fan), stranger)
+
+
+def test_claim_root__unknown_series__named(collectible):
+    with pytest.raises(UnknownSeries):
+        claim_root(collectible, 42)
+
+
+def test_claim__member_of_tree__token_minted_once(
+    collectible, free_series, minter, fan, friend, stranger, claims_of
+):
+    claims = claims_of(fan, friend)
+    set_claim_root(collectible, free_series, claims, minter)
+
+    outcome = claim(collectible, free_series, claims, fan.address, stranger)
+    rerun = claim(collectible, free_series, claims, fan.address, stranger)
+
+    assert outcome.claimed
+    assert collectible.ownerOf(outcome.token_id) == fan.address
+    assert has_claimed(collectible, free_series, fan.address)
+    assert not has_claimed(collectible, free_series, friend.address)
+    assert (rerun.claimed, rerun.token_id, rerun.tx_hash) == (False, None, "")
+    assert collectible.balanceOf(fan) == 1
+
+
+def test_claim__member_not_in_tree__refused_before_sending(
+    collectible, free_series, minter, fan, friend, stranger, claims_of
+):
+    claims = claims_of(fan)
+    set_claim_root(collectible, free_series, claims, minter)
+
+    with pytest.raises(MemberNotInClaims):
+        claim(collectible, free_series, claims, friend.address, stranger)
+
+
+def test_claim__folder_of_another_tree__invalid_claims(
+    collectible, free_series, minter, fan, friend, stranger, claims_of
+):
+    set_claim_root(collectible, free_series, claims_of(fan, friend), minter)
+    other = claims_of(fan, name="other")
+
+    with pytest.raises(InvalidClaims, match="not series"):
+        check_claims_match(collectible, free_series, other)
+    with pytest.raises(InvalidClaims, match="not series"):
+        claim(collectible, free_series, other, fan.address, stranger)
+    assert not has_claimed(collectible, free_series, fan.address)
