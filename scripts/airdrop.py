@@ -1,28 +1,26 @@
 """Airdrop one token of a series to every member of a CSV, exactly once, resumable after a crash."""
 
 import sys
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from ape.cli import ConnectedProviderCommand, ape_cli_context
+from ape.api import ProviderAPI
 
-from scripts._options import (
-    PROJECT_ROOT,
-    common_options,
-    confirm_network,
-    emit_json,
-    load_collectible,
-    reported_errors,
-)
+from scripts._cli import CollectiblesContext, Command, collectibles_cli_context, sender_options
+from scripts._settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from collectibles.chain.airdrop import DryRun
 
 # Outside .build/, which `make clean` and Ape may wipe: the journal is what makes a rerun safe.
 JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
 
 
-@click.command(cls=ConnectedProviderCommand)
-@ape_cli_context()
-@common_options
+@click.command(cls=Command)
+@collectibles_cli_context()
+@sender_options
 @click.option("--series", "series_id", type=click.IntRange(min=1), required=True, help="Series id.")
 @click.option(
     "--members",
@@ -56,38 +54,32 @@ JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
     help="Report CSV [default: beside the journal].",
 )
 def cli(
-    cli_ctx,
-    network,
-    provider,
-    account,
-    contract_address,
-    yes,
-    as_json,
-    series_id,
-    members_path,
-    keep_duplicates,
-    dry_run,
-    batch_size,
-    journal_path,
-    report_path,
-):
+    cli_ctx: CollectiblesContext,
+    provider: ProviderAPI,
+    series_id: int,
+    members_path: Path,
+    keep_duplicates: bool,
+    dry_run: bool,
+    batch_size: int | None,
+    journal_path: Path | None,
+    report_path: Path | None,
+) -> None:
     """Mint one token of SERIES to each member, in file order; rerun the same command to resume."""
-    from collectibles.chain.airdrop.runner import Airdropper, default_journal_path
+    from collectibles.chain.airdrop import Airdropper, default_journal_path
     from collectibles.chain.deployment import chain_identity
     from collectibles.domain.members import load_members
 
-    with reported_errors():
+    with cli_ctx.reported_errors():
         members = load_members(members_path, keep_duplicates=keep_duplicates)
         for dup in members.duplicates:
             fate = "kept (--keep-duplicates)" if keep_duplicates else "merged into it"
             click.echo(f"row {dup.row}: {dup.address} repeats row {dup.first_row}, {fate}")
-        nft = load_collectible(contract_address)
-        airdropper = Airdropper(nft, account, log=click.echo)
+        nft = cli_ctx.collectible
+        airdropper = Airdropper(nft, cli_ctx.account, log=click.echo)
         if dry_run:
             plan = airdropper.dry_run(series_id, members, batch_size)
             _print_dry_run(plan, len(members.duplicates))
-            if as_json:
-                emit_json(_dry_run_json(plan))
+            cli_ctx.emit(_dry_run_json(plan))
             return
         if journal_path is None:
             ident = chain_identity(provider)
@@ -96,13 +88,13 @@ def cli(
             )
         click.echo(
             f"Airdrop to {len(members.members)} members of series {series_id} on {nft.address} "
-            f"from {account.address}; journal {journal_path}"
+            f"from {cli_ctx.account.address}; journal {journal_path}"
         )
-        confirm_network(network, yes, provider)
-        show_bar = sys.stdout.isatty() and not as_json
-        bar = (
+        # No role check here: the runner's preflight asks the chain itself and reports its refusal.
+        cli_ctx.ready_to_send()
+        bar: AbstractContextManager[Any] = (
             click.progressbar(length=len(members.members), label="Airdrop")
-            if show_bar
+            if sys.stdout.isatty() and not cli_ctx.as_json
             else nullcontext()
         )
         with bar as progress:
@@ -126,18 +118,17 @@ def cli(
             f"{verb}: {result.members} members of series {series_id} in {result.batches} batch(es), "
             f"{result.gas_used:,} gas; report {result.report_path}"
         )
-    if as_json:
-        emit_json(
-            {
-                **result.as_dict(),
-                "series_id": series_id,
-                "contract": nft.address,
-                "duplicates": len(members.duplicates),
-            }
-        )
+    cli_ctx.emit(
+        {
+            **result.as_dict(),
+            "series_id": series_id,
+            "contract": nft.address,
+            "duplicates": len(members.duplicates),
+        }
+    )
 
 
-def _print_dry_run(plan, duplicates):
+def _print_dry_run(plan: "DryRun", duplicates: int) -> None:
     p = plan.plan
     click.echo(f"Plan {p.plan_id}: series {p.series_id} of {p.contract} on chain {p.chain_id}")
     click.echo(f"Members: {len(p.addresses)} ({duplicates} duplicate row(s) reported above)")
@@ -153,7 +144,7 @@ def _print_dry_run(plan, duplicates):
     click.echo("Dry run: nothing was sent.")
 
 
-def _dry_run_json(plan):
+def _dry_run_json(plan: "DryRun") -> dict[str, Any]:
     p = plan.plan
     return {
         "dry_run": True,

@@ -5,169 +5,145 @@ ape run claims setup --series 2 --members members.csv --out claims/court --accou
 ape run claims claim --series 2 --member 0x… --out claims/court --account TEST::3
 """
 
-import click
-from ape.cli import ConnectedProviderCommand, ape_cli_context
+from pathlib import Path
 
-from scripts._options import (
-    ADDRESS,
-    common_options,
-    confirm_network,
-    emit_json,
+import click
+
+from scripts._cli import (
+    CollectiblesContext,
+    Command,
+    Group,
+    collectibles_cli_context,
     json_option,
-    load_collectible,
-    prepare_signer,
-    reported_errors,
+    sender_options,
 )
+from scripts._params import ADDRESS
 
 out_option = click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False),
+    type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Claims folder: tree.json, root.txt, proofs.json (COLLECTIBLES_CLAIMS_DIR; default claims/).",
+    envvar="COLLECTIBLES_CLAIMS_DIR",
+    show_envvar=True,
+    help="Claims folder: tree.json, root.txt, proofs.json [default: claims/].",
 )
 members_option = click.option(
-    "--members", type=click.Path(dir_okay=False, exists=True), help="CSV with an 'address' column."
+    "--members",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="CSV with an 'address' column.",
 )
 series_option = click.option(
     "--series", "series_id", type=click.IntRange(min=1), required=True, help="Series id."
 )
 
 
-def _out(out_dir):
-    from collectibles.domain.settings import load_settings
+@click.group(cls=Group)
+def cli() -> None:
+    """Merkle claims of a series: build, setup (set the root), claim."""
 
-    return out_dir or str(load_settings().claims_dir)
+
+@cli.command()
+@collectibles_cli_context()
+@members_option
+@out_option
+@json_option()
+def build(cli_ctx: CollectiblesContext, members: Path | None, out_dir: Path | None) -> None:
+    """Build the claim tree of --members and write it to --out (no chain needed)."""
+    if not members:
+        raise click.UsageError("--members is required")
+    out_dir = out_dir or cli_ctx.settings.claims_dir
+    with cli_ctx.reported_errors():
+        root, count = _build(members, out_dir)
+    cli_ctx.logger.success(f"Tree of {count} members, root {root}, written to {out_dir}")
+    cli_ctx.emit({"root": root, "members": count, "out": str(out_dir)})
 
 
-def _build(members, out_dir):
+@cli.command(cls=Command)
+@collectibles_cli_context()
+@sender_options
+@series_option
+@members_option
+@out_option
+def setup(
+    cli_ctx: CollectiblesContext, series_id: int, members: Path | None, out_dir: Path | None
+) -> None:
+    """Set the claim root of --series from --out (building it first from --members if given)."""
+    from collectibles.chain.claims import root_is_set, set_claim_root
+    from collectibles.domain.claim_tree import load_claims
+
+    out_dir = out_dir or cli_ctx.settings.claims_dir
+    with cli_ctx.reported_errors():
+        if members:
+            _build(members, out_dir)
+        claims = load_claims(out_dir)
+        nft = cli_ctx.collectible
+        signer = cli_ctx.account
+        if not root_is_set(nft, series_id, claims):
+            signer = cli_ctx.ready_to_send("MINTER_ROLE", "set a claim root")
+        change = set_claim_root(nft, series_id, claims, signer)
+    root = "0x" + change.root.hex()
+    verb = "Set" if change.changed else "Already set:"
+    cli_ctx.logger.success(f"{verb} claim root of series {series_id} to {root}")
+    cli_ctx.emit(
+        {
+            "contract": nft.address,
+            "series_id": series_id,
+            "root": root,
+            "changed": change.changed,
+            "tx_hash": change.tx_hash,
+            "members": len(claims.tree.values),
+        }
+    )
+
+
+@cli.command(cls=Command)
+@collectibles_cli_context()
+@sender_options
+@series_option
+@click.option(
+    "--member", type=ADDRESS, required=True, help="Address to claim for (the token goes there)."
+)
+@out_option
+def claim(cli_ctx: CollectiblesContext, series_id: int, member: str, out_dir: Path | None) -> None:
+    """Claim the token of --member from --series with its proof (the sender pays the gas)."""
+    from collectibles.chain import claims as on_chain
+    from collectibles.domain.claim_tree import load_claims
+
+    out_dir = out_dir or cli_ctx.settings.claims_dir
+    with cli_ctx.reported_errors():
+        claims = load_claims(out_dir)
+        claims.proof(member)  # a member without a proof is refused before the chain is asked
+        nft = cli_ctx.collectible
+        on_chain.check_claims_match(nft, series_id, claims)
+        signer = cli_ctx.account
+        if not on_chain.has_claimed(nft, series_id, member):
+            signer = cli_ctx.ready_to_send()  # anyone may claim for a member: no role
+        outcome = on_chain.claim(nft, series_id, claims, member, signer)
+    if outcome.claimed:
+        cli_ctx.logger.success(
+            f"Claimed token {outcome.token_id} of series {series_id} for {member}"
+        )
+    else:
+        cli_ctx.logger.success(f"{member} already claimed from series {series_id}")
+    cli_ctx.emit(
+        {
+            "contract": nft.address,
+            "series_id": series_id,
+            "member": member,
+            "claimed": outcome.claimed,
+            "token_id": outcome.token_id,
+            "tx_hash": outcome.tx_hash,
+        }
+    )
+
+
+def _build(members: Path, out_dir: Path) -> tuple[str, int]:
+    """Write the claim tree of the member file to ``out_dir``; ``(root as 0x hex, members)``."""
     from collectibles.domain.claim_tree import build_tree, write_claims
     from collectibles.domain.members import load_members
 
     member_file = load_members(members)
     tree = build_tree(member_file.addresses)
     write_claims(tree, out_dir)
-    return tree, member_file
-
-
-@click.group()
-def cli():
-    """Merkle claims of a series: build, setup (set the root), claim."""
-
-
-@cli.command()
-@ape_cli_context()
-@members_option
-@out_option
-@json_option()
-def build(cli_ctx, members, out_dir, as_json):
-    """Build the claim tree of --members and write it to --out (no chain needed)."""
-    if not members:
-        raise click.UsageError("--members is required")
-    out_dir = _out(out_dir)
-    with reported_errors():
-        tree, member_file = _build(members, out_dir)
-    root = "0x" + tree.root.hex()
-    cli_ctx.logger.success(
-        f"Tree of {len(member_file.members)} members, root {root}, written to {out_dir}"
-    )
-    if as_json:
-        emit_json({"root": root, "members": len(member_file.members), "out": out_dir})
-
-
-@cli.command(cls=ConnectedProviderCommand)
-@ape_cli_context()
-@common_options
-@series_option
-@members_option
-@out_option
-def setup(
-    cli_ctx, network, provider, account, contract_address, yes, as_json, series_id, members, out_dir
-):
-    """Set the claim root of --series from --out (building it first from --members if given)."""
-    from collectibles.domain.claim_tree import load_claims
-    from collectibles.chain.deployment import require_role
-    from collectibles.chain.mint import remaining_supply
-
-    out_dir = _out(out_dir)
-    with reported_errors():
-        if members:
-            _build(members, out_dir)
-        claims = load_claims(out_dir)
-        nft = load_collectible(contract_address)
-        remaining_supply(nft, series_id)  # the series must exist
-        current = bytes(nft.series(series_id).merkleRoot)
-        changed = current != claims.root
-        tx_hash = ""
-        if changed:
-            require_role(nft, "MINTER_ROLE", account, "set a claim root")
-            confirm_network(network, yes, provider)
-            prepare_signer(account, yes)
-            tx_hash = str(nft.setMerkleRoot(series_id, claims.root, sender=account).txn_hash)
-    root = "0x" + claims.root.hex()
-    verb = "Set" if changed else "Already set:"
-    cli_ctx.logger.success(f"{verb} claim root of series {series_id} to {root}")
-    if as_json:
-        emit_json(
-            {
-                "contract": nft.address,
-                "series_id": series_id,
-                "root": root,
-                "changed": changed,
-                "tx_hash": tx_hash,
-                "members": len(claims.tree.values),
-            }
-        )
-
-
-@cli.command(cls=ConnectedProviderCommand)
-@ape_cli_context()
-@common_options
-@series_option
-@click.option(
-    "--member", type=ADDRESS, required=True, help="Address to claim for (the token goes there)."
-)
-@out_option
-def claim(
-    cli_ctx, network, provider, account, contract_address, yes, as_json, series_id, member, out_dir
-):
-    """Claim the token of --member from --series with its proof (the sender pays the gas)."""
-    from collectibles.domain.claim_tree import load_claims
-    from collectibles.domain.errors import InvalidClaims
-    from collectibles.chain.mint import remaining_supply
-
-    out_dir = _out(out_dir)
-    token_id = None
-    tx_hash = ""
-    with reported_errors():
-        claims = load_claims(out_dir)
-        proof = claims.proof(member)
-        nft = load_collectible(contract_address)
-        remaining_supply(nft, series_id)
-        on_chain = bytes(nft.series(series_id).merkleRoot)
-        if on_chain != claims.root:
-            raise InvalidClaims(
-                out_dir, f"its root is not series {series_id}'s root on chain (0x{on_chain.hex()})"
-            )
-        already = bool(nft.hasClaimed(series_id, member))
-        if not already:
-            confirm_network(network, yes, provider)
-            prepare_signer(account, yes)
-            tx = nft.claim(series_id, member, proof, sender=account)
-            token_id = tx.events.filter(nft.Claimed)[0].tokenId
-            tx_hash = str(tx.txn_hash)
-    if already:
-        cli_ctx.logger.success(f"{member} already claimed from series {series_id}")
-    else:
-        cli_ctx.logger.success(f"Claimed token {token_id} of series {series_id} for {member}")
-    if as_json:
-        emit_json(
-            {
-                "contract": nft.address,
-                "series_id": series_id,
-                "member": member,
-                "claimed": not already,
-                "token_id": token_id,
-                "tx_hash": tx_hash,
-            }
-        )
+    return "0x" + tree.root.hex(), len(member_file.members)

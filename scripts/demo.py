@@ -3,14 +3,16 @@
 from pathlib import Path
 
 import click
-from ape.cli import ConnectedProviderCommand, ape_cli_context
+from ape.api import NetworkAPI, ProviderAPI
+
+from scripts._cli import CollectiblesContext, Command, collectibles_cli_context, is_local_chain
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "demo"
 
 
-@click.command(cls=ConnectedProviderCommand)
-@ape_cli_context()
+@click.command(cls=Command)
+@collectibles_cli_context()
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), default=BUILD, show_default=True
 )
@@ -21,13 +23,19 @@ BUILD = ROOT / "build" / "demo"
     show_default=True,
     help="Folder with catalogue.yaml, members.csv and claim-members.csv.",
 )
-def cli(cli_ctx, network, provider, out, examples):
+def cli(
+    cli_ctx: CollectiblesContext,
+    network: NetworkAPI,
+    provider: ProviderAPI,
+    out: Path,
+    examples: Path,
+) -> None:
     """Deploy, create series, airdrop, claim, publish and reveal, show the rules, verify, report."""
     from ape import accounts, project
 
     from collectibles.demo.story import describe, run_demo
 
-    if not (network.is_local or _on_localhost(provider)):
+    if not is_local_chain(network, provider):
         cli_ctx.abort(f"the demo moves chain time: run it on a local chain, not {network.name}")
     result = run_demo(project, provider, accounts.test_accounts[0], out, examples)
     for line in describe(result):
@@ -35,8 +43,3 @@ def cli(cli_ctx, network, provider, out, examples):
     click.echo(f"\ngallery {result.gallery}  (summary {out / 'summary.json'})")
     if result.mismatched or not result.gift_accepted:
         cli_ctx.abort("the story did not end as it should (see above)")
-
-
-def _on_localhost(provider):
-    uri = str(getattr(provider, "uri", "") or getattr(provider, "http_uri", "") or "")
-    return "127.0.0.1" in uri or "localhost" in uri

@@ -1,47 +1,70 @@
 """Deploy the Collectible, grant the minter and metadata roles, and record it in the deployment registry.
 
 Re-running finds the recorded deployment (same chain id and genesis, code still there) and sends nothing;
-``--new`` deploys another one.
+``--new`` deploys another one. Each flag falls back to its ``COLLECTIBLES_*`` variable, then ape-config.yaml.
 """
 
 import click
-from ape.cli import ConnectedProviderCommand, ape_cli_context
+from ape.api import ProviderAPI
 
-from scripts._options import (
-    ADDRESS,
+from scripts._cli import (
+    CollectiblesContext,
+    Command,
     account_option,
-    confirm_network,
-    emit_json,
+    collectibles_cli_context,
     json_option,
-    open_registry,
-    prepare_signer,
-    reported_errors,
     yes_option,
 )
+from scripts._params import ADDRESS
 
 
-@click.command(cls=ConnectedProviderCommand)
-@ape_cli_context()
+@click.command(cls=Command)
+@collectibles_cli_context()
 @account_option()
 @click.option(
-    "--name", default=None, help="ERC-721 name (COLLECTIBLES_NAME; default Spring Festival)."
+    "--name",
+    default=None,
+    envvar="COLLECTIBLES_NAME",
+    show_envvar=True,
+    help="ERC-721 name [default: Spring Festival].",
 )
 @click.option(
-    "--symbol", default=None, help="ERC-721 symbol (COLLECTIBLES_SYMBOL; default SPRING)."
+    "--symbol",
+    default=None,
+    envvar="COLLECTIBLES_SYMBOL",
+    show_envvar=True,
+    help="ERC-721 symbol [default: SPRING].",
 )
 @click.option(
-    "--royalty-bps", type=click.IntRange(0, 10_000), default=None, help="Royalty, basis points."
+    "--royalty-bps",
+    type=click.IntRange(0, 10_000),
+    default=None,
+    envvar="COLLECTIBLES_ROYALTY_BPS",
+    show_envvar=True,
+    help="Royalty, basis points [default: 500].",
 )
 @click.option(
-    "--royalty-receiver", type=ADDRESS, default=None, help="Royalty receiver (default: deployer)."
+    "--royalty-receiver",
+    type=ADDRESS,
+    default=None,
+    envvar="COLLECTIBLES_ROYALTY_RECEIVER",
+    show_envvar=True,
+    help="Royalty receiver [default: deployer].",
 )
 @click.option(
-    "--admin", type=ADDRESS, default=None, help="DEFAULT_ADMIN_ROLE holder (default: deployer)."
+    "--admin",
+    type=ADDRESS,
+    default=None,
+    envvar="COLLECTIBLES_ADMIN",
+    show_envvar=True,
+    help="DEFAULT_ADMIN_ROLE holder [default: deployer].",
 )
 @click.option(
     "--admin-delay",
     type=click.IntRange(0, 2**48 - 1),
     default=None,
+    envvar="COLLECTIBLES_ADMIN_DELAY",
+    show_envvar=True,
     help="Admin transfer delay, s.",
 )
 @click.option(
@@ -67,53 +90,46 @@ from scripts._options import (
 @yes_option()
 @json_option()
 def cli(
-    cli_ctx,
-    network,
-    provider,
-    account,
-    name,
-    symbol,
-    royalty_bps,
-    royalty_receiver,
-    admin,
-    admin_delay,
-    minters,
-    curators,
-    new,
-    yes,
-    as_json,
-):
+    cli_ctx: CollectiblesContext,
+    provider: ProviderAPI,
+    name: str | None,
+    symbol: str | None,
+    royalty_bps: int | None,
+    royalty_receiver: str | None,
+    admin: str | None,
+    admin_delay: int | None,
+    minters: tuple[str, ...],
+    curators: tuple[str, ...],
+    new: bool,
+) -> None:
     """Deploy the Collectible (once per chain unless --new) and record it in the registry."""
     from ape import project
 
-    from collectibles.domain.settings import load_settings, resolve
-    from collectibles.chain.deployment import deploy_collectible
+    from collectibles.chain.deployment import deploy_collectible, live_deployment
+    from collectibles.domain.settings import resolve
 
-    settings = load_settings()
-    admin = resolve(admin, settings.admin) or account.address
-    admin = ADDRESS.convert(admin, None, None)
-    if admin != account.address and (minters or curators):
+    settings, deployer = cli_ctx.settings, cli_ctx.account
+    admin = ADDRESS.convert(resolve(admin, settings.admin) or deployer.address, None, None)
+    if admin != deployer.address and (minters or curators):
         raise click.UsageError(
             f"only the admin {admin} can grant roles: deploy without --minter/--curator"
         )
-    default_holders = [account.address] if admin == account.address else []
-    with reported_errors():
-        registry = open_registry()
-        if new or not _has_live(registry, provider):
-            confirm_network(network, yes, provider)
-            prepare_signer(account, yes)
+    default_holders = [deployer.address] if admin == deployer.address else []
+    receiver = resolve(royalty_receiver, settings.royalty_receiver) or deployer.address
+    with cli_ctx.reported_errors():
+        registry = cli_ctx.registry()
+        if new or live_deployment(registry, provider) is None:
+            cli_ctx.ready_to_send(action="deploy")
         result = deploy_collectible(
             project,
             provider,
             registry,
-            account,
+            deployer,
             name=resolve(name, settings.name),
             symbol=resolve(symbol, settings.symbol),
             admin=admin,
             admin_delay=int(resolve(admin_delay, settings.admin_delay)),
-            royalty_receiver=ADDRESS.convert(
-                resolve(royalty_receiver, settings.royalty_receiver) or account.address, None, None
-            ),
+            royalty_receiver=ADDRESS.convert(receiver, None, None),
             royalty_bps=int(resolve(royalty_bps, settings.royalty_bps)),
             minters=list(minters) or default_holders,
             curators=list(curators) or default_holders,
@@ -127,24 +143,14 @@ def cli(
     cli_ctx.logger.success(
         f"{verb} Collectible at {result.address} on chain {result.chain.chain_id}"
     )
-    if as_json:
-        emit_json(
-            {
-                "address": result.address,
-                "deployed": result.deployed,
-                "chain_id": result.chain.chain_id,
-                "genesis_hash": result.chain.genesis_hash,
-                "tx_hash": result.deployment.tx_hash,
-                "registry": str(registry.path),
-                "reset_detected": result.reset_detected,
-            }
-        )
-
-
-def _has_live(registry, provider):
-    from collectibles.chain.deployment import CONTRACT, chain_identity, has_code
-
-    ident = chain_identity(provider)
-    return (
-        registry.find(ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider)) is not None
+    cli_ctx.emit(
+        {
+            "address": result.address,
+            "deployed": result.deployed,
+            "chain_id": result.chain.chain_id,
+            "genesis_hash": result.chain.genesis_hash,
+            "tx_hash": result.deployment.tx_hash,
+            "registry": str(registry.path),
+            "reset_detected": result.reset_detected,
+        }
     )

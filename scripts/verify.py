@@ -3,13 +3,19 @@
 from pathlib import Path
 
 import click
-from ape.cli import ConnectedProviderCommand, ape_cli_context
 
-from scripts._options import PROJECT_ROOT, contract_option, emit_json, json_option, load_collectible
+from scripts._cli import (
+    CollectiblesContext,
+    Command,
+    collectibles_cli_context,
+    contract_option,
+    json_option,
+)
+from scripts._settings import PROJECT_ROOT
 
 
-@click.command(cls=ConnectedProviderCommand)
-@ape_cli_context()
+@click.command(cls=Command)
+@collectibles_cli_context()
 @contract_option()
 @json_option()
 @click.option(
@@ -37,13 +43,18 @@ from scripts._options import PROJECT_ROOT, contract_option, emit_json, json_opti
     show_default=True,
 )
 def cli(
-    cli_ctx, network, provider, contract_address, as_json, series_ids, cars, gateway, report_path
-):
+    cli_ctx: CollectiblesContext,
+    series_ids: tuple[int, ...],
+    cars: tuple[Path, ...],
+    gateway: str | None,
+    report_path: Path,
+) -> None:
     """Check every minted token against its published metadata; exit 1 naming any mismatch."""
     from collectibles.chain.audit import audit_series, gateway_fetcher, store_fetcher, write_report
-    from collectibles.ipfs.gateway import BlockStore
+    from collectibles.ipfs.blockstore import BlockStore
 
-    nft = load_collectible(contract_address)
+    with cli_ctx.reported_errors():
+        nft = cli_ctx.collectible
     store = BlockStore.from_cars(cars or [PROJECT_ROOT / "published"])
     fetch = gateway_fetcher(store, gateway) if gateway else store_fetcher(store)
     ids = series_ids or range(1, int(nft.seriesCount()) + 1)
@@ -60,14 +71,13 @@ def cli(
             f"token {token.token_id} (serial {token.serial}): {'; '.join(token.problems)}", err=True
         )
     click.echo(f"report {report_path}")
-    if as_json:
-        emit_json(
-            {
-                "contract": nft.address,
-                "tokens": sum(len(a.tokens) for a in audits),
-                "mismatched": [t.token_id for t in failures],
-                "report": str(report_path),
-            }
-        )
+    cli_ctx.emit(
+        {
+            "contract": nft.address,
+            "tokens": sum(len(a.tokens) for a in audits),
+            "mismatched": [t.token_id for t in failures],
+            "report": str(report_path),
+        }
+    )
     if failures:
         raise click.exceptions.Exit(1)

@@ -4,15 +4,8 @@ The scripts run in-process on the test chain (Ape's local network), so everythin
 after each test like any other transaction.
 """
 
-import sys
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # `scripts` is a folder of the project, not an installed package
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""scripts/_options.py: the confirmation rule for non-local chains, JSON output, addresses."""
+"""scripts/_cli.py and its helpers: the confirmation rule for non-local chains, the signer, JSON output,
+addresses, where settings come from."""
 
 from types import SimpleNamespace
 
@@ -6,7 +7,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from scripts._options import ADDRESS, backend_option, confirm_network, emit_json, is_local_chain
+from scripts._cli import confirm_network, is_local_chain
+from scripts._output import emit_json
+from scripts._params import ADDRESS, backend_option
 
 
 def network(name="custom", is_local=False):
@@ -74,7 +77,7 @@ def test_address__checksums_and_refuses_junk():
 
 def test_load_env__fills_gaps_but_shell_wins(tmp_path, monkeypatch):
     from collectibles.domain.settings import load_settings
-    from scripts._options import load_env
+    from scripts._settings import load_env
 
     env_file = tmp_path / ".env"
     env_file.write_text("COLLECTIBLES_SYMBOL=FROMFILE\nCOLLECTIBLES_NAME=From File\n")
@@ -97,7 +100,7 @@ class FakeKeyfileAccount:
 
 
 def test_prepare_signer__yes_with_passphrase_variable__autosigns(monkeypatch):
-    from scripts._options import prepare_signer
+    from scripts._cli import prepare_signer
 
     monkeypatch.setenv("APE_ACCOUNTS_deployer_PASSPHRASE", "not printed")
     account = FakeKeyfileAccount()
@@ -106,7 +109,7 @@ def test_prepare_signer__yes_with_passphrase_variable__autosigns(monkeypatch):
 
 
 def test_prepare_signer__yes_without_passphrase_or_tty__refused(monkeypatch):
-    from scripts._options import prepare_signer
+    from scripts._cli import prepare_signer
 
     monkeypatch.delenv("APE_ACCOUNTS_deployer_PASSPHRASE", raising=False)
     account = FakeKeyfileAccount()
@@ -116,7 +119,7 @@ def test_prepare_signer__yes_without_passphrase_or_tty__refused(monkeypatch):
 
 
 def test_prepare_signer__without_yes__untouched():
-    from scripts._options import prepare_signer
+    from scripts._cli import prepare_signer
 
     account = FakeKeyfileAccount()
     prepare_signer(account, yes=False)
@@ -124,7 +127,7 @@ def test_prepare_signer__without_yes__untouched():
 
 
 @pytest.mark.parametrize(
-    "args, env, expected",
+    ("args", "env", "expected"),
     [([], None, "car"), ([], "kubo", "kubo"), (["--backend", "pinata"], "kubo", "pinata")],
 )
 def test_backend_option__flag_then_environment_then_car(args, env, expected, monkeypatch):

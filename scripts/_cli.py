@@ -1,0 +1,327 @@
+"""One CLI context for every script: the Collectible in use, roles, network confirmation, the signer.
+
+As ape-safe does with its click extension, the scripts share a subclass of Ape's ``ApeCliContextObject``
+(:class:`CollectiblesContext`, passed as ``cli_ctx`` by :func:`collectibles_cli_context`) and the options it
+reads: ``--account``, ``--contract``, ``--yes`` and ``--json`` (:func:`sender_options`). A sending command
+then reads as: ``nft = cli_ctx.collectible``, ``signer = cli_ctx.ready_to_send("MINTER_ROLE", "mint")``,
+call the package, report. :meth:`CollectiblesContext.ready_to_send` is the one place that checks the role,
+confirms the network (a non-local chain needs ``--yes`` or a terminal) and prepares the signer (with
+``--yes`` a keyfile account signs without a "Sign:" question per transaction).
+
+Commands are :class:`Command` (Ape's ``ConnectedProviderCommand``, which adds ``--network``: a configured
+choice such as ``ethereum:local:foundry`` or the URL of a node, ``--network http://127.0.0.1:8545``) or
+:class:`Group`; both load ``.env`` before parsing options, so click's ``envvar=`` sees it (see
+``scripts/_settings.py``). The leading ``_`` keeps this module out of ``ape run``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from urllib.parse import urlparse
+
+import click
+from ape.cli import AccountAliasPromptChoice, ApeCliContextObject, ConnectedProviderCommand
+from ape.cli import ape_cli_context as _ape_cli_context
+
+from scripts._errors import reported_errors
+from scripts._output import emit_json
+from scripts._params import ADDRESS
+from scripts._settings import cli_settings, load_env, project_path
+
+if TYPE_CHECKING:  # perf: keep the CLI module loading fast
+    from ape.api import AccountAPI, NetworkAPI, ProviderAPI
+    from ape.contracts import ContractContainer, ContractInstance
+
+    from collectibles.chain.registry import Registry
+    from collectibles.domain.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+OPTIONS_KEY = "collectibles.options"
+"""Where the shared options put their values: ``click.Context.meta``, shared by a group and its commands."""
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+
+
+class Command(ConnectedProviderCommand):
+    """A command connected to ``--network``; ``.env`` is loaded when it parses its options, not at import."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        load_env()
+        return super().parse_args(ctx, args)
+
+
+class Group(click.Group):
+    """A group of commands (``claims build|setup|claim``); loads ``.env`` before anything is parsed."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        load_env()
+        return super().parse_args(ctx, args)
+
+
+# ------------------------------------------------------------------ network and signer rules
+
+
+def is_local_chain(network: NetworkAPI, provider: ProviderAPI | None = None) -> bool:
+    """Whether sending is harmless: one of Ape's local networks (or a fork), or a node on localhost.
+
+    The one place that decides it; today by the host name of the node's URL.
+    """
+    if network.is_local or getattr(network, "is_fork", False):
+        return True
+    uri = _provider_uri(provider)
+    return bool(uri) and (urlparse(uri).hostname or "") in LOCAL_HOSTS
+
+
+def confirm_network(network: NetworkAPI, yes: bool, provider: ProviderAPI | None = None) -> None:
+    """Go on silently on a local chain or with ``--yes``; otherwise ask, and refuse without a terminal."""
+    if yes or is_local_chain(network, provider):
+        return
+    where = f"{network.ecosystem.name}:{network.name} (chain id {_chain_id(provider)})"
+    if not sys.stdin.isatty():
+        raise click.ClickException(
+            f"refusing to send transactions on {where} without confirmation: pass --yes, or run in a terminal"
+        )
+    click.confirm(f"Send transactions on {where}?", abort=True)
+
+
+@runtime_checkable
+class Autosigning(Protocol):
+    """An account that can sign without asking (Ape's ``KeyfileAccount``); test accounts never ask."""
+
+    @property
+    def alias(self) -> str | None: ...
+
+    def set_autosign(self, enabled: bool, passphrase: str | None = None) -> None: ...
+
+
+def prepare_signer(account: AccountAPI | Autosigning, yes: bool) -> None:
+    """With ``--yes``, let a keyfile account sign without a "Sign:" question per transaction.
+
+    Its passphrase must then come from ``APE_ACCOUNTS_<alias>_PASSPHRASE`` (``.env`` works) or a terminal;
+    it is never printed. Test accounts, and runs without ``--yes``, are left as they are.
+    """
+    if not yes or not isinstance(account, Autosigning):
+        return
+    variable = f"APE_ACCOUNTS_{account.alias}_PASSPHRASE"
+    if not os.environ.get(variable) and not sys.stdin.isatty():
+        raise click.ClickException(f"--yes without a terminal needs {variable} (see .env.example)")
+    account.set_autosign(True)
+
+
+# ------------------------------------------------------------------ the context
+
+
+class CollectiblesContext(ApeCliContextObject):
+    """What every script shares: settings, the shared options, the Collectible, the send rules.
+
+    Created by click (``ensure=True``) when the command runs; everything is read lazily from then on.
+    """
+
+    @cached_property
+    def settings(self) -> Settings:
+        """Environment and ``.env`` over ape-config.yaml's ``collectibles:`` over the defaults."""
+        return cli_settings()
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The values of the shared options this command has (see :func:`sender_options`)."""
+        return click.get_current_context().meta.get(OPTIONS_KEY, {})
+
+    @property
+    def account(self) -> AccountAPI:
+        """The signer (``--account``)."""
+        if (account := self.options.get("account")) is None:
+            raise click.UsageError("this command has no --account option")
+        return account
+
+    @property
+    def yes(self) -> bool:
+        """``--yes``: send on a non-local chain without asking, sign without asking."""
+        return bool(self.options.get("yes"))
+
+    @property
+    def as_json(self) -> bool:
+        """``--json``: finish with one JSON object on the last line."""
+        return bool(self.options.get("as_json"))
+
+    @property
+    def active_provider(self) -> ProviderAPI:
+        """The provider the command is connected to."""
+        from ape.utils.basemodel import ManagerAccessMixin
+
+        return ManagerAccessMixin.provider
+
+    def registry(self) -> Registry:
+        """The deployment registry named by the settings, relative to the project root."""
+        from collectibles.chain.registry import Registry
+
+        return Registry.load(project_path(Path(self.settings.deployments)))
+
+    @cached_property
+    def collectible(self) -> ContractInstance:
+        """The Collectible in use: ``--contract`` (or ``COLLECTIBLES_CONTRACT``), else the registry's."""
+        from ape import project
+
+        from collectibles.chain.deployment import find_collectible
+
+        address = self.options.get("contract_address") or self.settings.contract
+        if address:
+            address = ADDRESS.convert(address, None, None)
+        registry = None if address else self.registry()
+        return find_collectible(project, self.active_provider, registry, address)
+
+    def ready_to_send(self, role: str | None = None, action: str = "send") -> AccountAPI:
+        """Check ``role`` (if any) on the Collectible, confirm the network, prepare the signer; the signer.
+
+        Call it once something is to be sent, after the checks that may send nothing.
+        """
+        from collectibles.chain.deployment import require_role
+
+        account = self.account
+        if role is not None:
+            require_role(self.collectible, role, account, action)
+        provider = self.active_provider
+        confirm_network(provider.network, self.yes, provider)
+        prepare_signer(account, self.yes)
+        return account
+
+    def reported_errors(self) -> AbstractContextManager[None]:
+        """The package's errors and the chain's refusals, decoded, as one line and exit code 1."""
+        return reported_errors(self._decoder)
+
+    def emit(self, results: Mapping[str, Any]) -> None:
+        """Print ``results`` as the last line when ``--json`` was given."""
+        if self.as_json:
+            emit_json(results)
+
+    def _decoder(self) -> ContractInstance | ContractContainer:
+        from ape import project
+
+        if "collectible" in self.__dict__:  # resolved already: its ABI (and address) name the error
+            return self.__dict__["collectible"]
+        container: ContractContainer = project.Collectible
+        return container
+
+
+def collectibles_cli_context() -> Callable[[F], F]:
+    """Ape's ``ape_cli_context()`` (``--verbosity``, ``cli_ctx``) with a :class:`CollectiblesContext`."""
+    decorator: Callable[[F], F] = _ape_cli_context(obj_type=CollectiblesContext)
+    return decorator
+
+
+# ------------------------------------------------------------------ the shared options
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep an option's value for :class:`CollectiblesContext` (the option is not a parameter)."""
+    ctx.meta.setdefault(OPTIONS_KEY, {})[param.name] = value
+    return value
+
+
+def account_option(
+    help: str = "Signer: an account alias, or TEST::N for test account N.",
+) -> Callable[[F], F]:
+    """Ape's account choice (alias or ``TEST::N``): the flag, ``COLLECTIBLES_ACCOUNT``, ape-config.yaml.
+
+    With none of them, Ape prompts for an account (and fails without a terminal).
+    """
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if not value:
+            assert isinstance(param.type, AccountAliasPromptChoice)
+            default = cli_settings().account
+            value = (
+                param.type.convert(default, param, ctx) if default else param.type.select_account()
+            )
+        return _remember(ctx, param, value)
+
+    return click.option(
+        "--account",
+        type=AccountAliasPromptChoice(),
+        envvar="COLLECTIBLES_ACCOUNT",
+        show_envvar=True,
+        callback=callback,
+        expose_value=False,
+        help=help,
+    )
+
+
+def contract_option() -> Callable[[F], F]:
+    """``--contract ADDRESS``: use this Collectible instead of the one the deployment registry records."""
+    return click.option(
+        "--contract",
+        "contract_address",
+        type=ADDRESS,
+        default=None,
+        metavar="ADDRESS",
+        envvar="COLLECTIBLES_CONTRACT",
+        show_envvar=True,
+        callback=_remember,
+        expose_value=False,
+        help="Collectible address; overrides the deployment registry.",
+    )
+
+
+def yes_option() -> Callable[[F], F]:
+    """``--yes``: no confirmation on a non-local chain, no "Sign:" question for a keyfile account."""
+    return click.option(
+        "--yes",
+        "-y",
+        "yes",
+        is_flag=True,
+        default=False,
+        callback=_remember,
+        expose_value=False,
+        help="Send without asking on a non-local chain; a keyfile account signs without asking.",
+    )
+
+
+def json_option() -> Callable[[F], F]:
+    """``--json``: print the results as one JSON object on the last line of stdout."""
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        default=False,
+        callback=_remember,
+        expose_value=False,
+        help="Print results as one JSON object (last line).",
+    )
+
+
+def sender_options(func: F) -> F:
+    """``--account``, ``--contract``, ``--yes`` and ``--json`` at once: what a sending command needs."""
+    for option in (json_option(), yes_option(), contract_option(), account_option()):
+        func = option(func)
+    return func
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _provider_uri(provider: ProviderAPI | None) -> str:
+    if provider is None:
+        return ""
+    for attr in ("http_uri", "uri", "ws_uri"):
+        try:
+            value = getattr(provider, attr, None)
+        except (AttributeError, NotImplementedError, ValueError):  # no such endpoint
+            value = None
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _chain_id(provider: ProviderAPI | None) -> int | str:
+    from ape.exceptions import ApeException
+
+    try:
+        return provider.chain_id if provider is not None else "?"
+    except ApeException:
+        return "?"
