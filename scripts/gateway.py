@@ -27,7 +27,8 @@ import click
 )
 def cli(cars, port):
     """Serve GET /ipfs/<cid>[/<path>] on 127.0.0.1 from the blocks of CAR files, until Ctrl-C."""
-    from collectibles.ipfs.gateway import BlockStore, GatewayServer
+    from collectibles.ipfs.blockstore import BlockStore
+    from collectibles.ipfs.gateway import GatewayServer
 
     try:
         store = BlockStore.from_cars(cars)

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from collectibles.domain.tokens import token_id
-from collectibles.ipfs.cid import add_bytes
-from collectibles.ipfs.cidparse import parse_cid
-from collectibles.ipfs.gateway import BlockStore, NotFound
+from collectibles.ipfs.blockstore import BlockStore, NotFound
+from collectibles.ipfs.cid import parse_cid
+from collectibles.ipfs.unixfs import add_bytes
 
 Fetch = Callable[[str, list[str]], tuple[str, bytes]]
 """``(cid, path) -> (CID of the file the path names in the DAG, the bytes fetched)``."""

@@ -8,8 +8,10 @@ from types import SimpleNamespace
 import pytest
 
 from collectibles.chain.audit import audit_series, gateway_fetcher, store_fetcher
-from collectibles.ipfs.cid import add_bytes, add_tree, write_car
-from collectibles.ipfs.gateway import BlockStore, GatewayServer
+from collectibles.ipfs.blockstore import BlockStore
+from collectibles.ipfs.car import write_car
+from collectibles.ipfs.gateway import GatewayServer
+from collectibles.ipfs.unixfs import add_bytes, add_tree
 
 IMAGE = b"\x89PNG\r\n\x1a\n" + bytes(300_000)
 IMAGE_CID = str(add_bytes(IMAGE).cid)

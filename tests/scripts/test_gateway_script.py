@@ -1,7 +1,8 @@
 """``ape run gateway``: load CAR files, print where each root is served, serve until interrupted."""
 
-from collectibles.ipfs.cid import add_tree, write_car
+from collectibles.ipfs.car import write_car
 from collectibles.ipfs.gateway import GatewayServer
+from collectibles.ipfs.unixfs import add_tree
 from scripts.gateway import cli
 
 

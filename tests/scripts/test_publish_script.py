@@ -5,7 +5,8 @@ import json
 import pytest
 
 from collectibles.content.artwork import series_artwork
-from collectibles.ipfs.cid import add_bytes, add_directory, write_car
+from collectibles.ipfs.car import write_car
+from collectibles.ipfs.unixfs import add_bytes, add_directory
 from collectibles.content.metadata import SeriesProfile, canonical_json
 from collectibles.content.publish import build_series
 from collectibles.chain.series import spec_for_series
