@@ -124,12 +124,16 @@ def _read_rows(data: bytes, source: object) -> list[list[str]]:
         raise InvalidMemberFile(source, [(1, "not a CSV text file (it holds NUL bytes)")])
     rows: list[list[str]] = []
     try:
-        for values in csv.reader(io.StringIO(text, newline="")):
+        # strict: a quote opened and never closed is an error, not a field that swallows the rows after it
+        for values in csv.reader(io.StringIO(text, newline=""), strict=True):
             rows.append(values)  # noqa: PERF402 - one by one, so an error knows its row
     except csv.Error as err:
-        raise InvalidMemberFile(
-            source, [(len(rows) + 1, f"not a readable CSV file ({err})")]
-        ) from None
+        reason = (
+            "a quoted field is never closed"
+            if "unexpected end of data" in str(err)
+            else f"not a readable CSV file ({err})"
+        )
+        raise InvalidMemberFile(source, [(len(rows) + 1, reason)]) from None
     while rows and not rows[-1]:
         rows.pop()  # blank lines at the very end are harmless
     if not rows:

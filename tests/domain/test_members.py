@@ -180,6 +180,22 @@ def test_parse__binary_file__not_csv():
     assert "not a CSV text file" in info.value.problems[0][1]
 
 
+def test_parse__unterminated_quote_in_last_column__refused_with_its_row():
+    rows = "".join(f"0x{i:040x},member\n" for i in range(1, 9))
+    text = f'address,tier\n{CHECKSUMMED},gold\n{LOWER},"VIP\n{rows}'
+
+    found = problems(text)
+
+    assert found == [(3, "a quoted field is never closed")]
+
+
+def test_parse__stray_quote_inside_a_field__refused_with_its_row():
+    found = problems(f'address,tier\n{CHECKSUMMED},gold\n{LOWER},"VIP" member\n')
+
+    assert found[0][0] == 3
+    assert "not a readable CSV file" in found[0][1]
+
+
 def test_parse__unreadable_csv_row__reported_with_its_row():
     found = problems(f"address,note\n{CHECKSUMMED},ok\n{LOWER},{'x' * 200_000}\n")
 
