@@ -16,7 +16,7 @@ from pathlib import Path
 from ape import accounts, networks, project
 from eth_utils import keccak, to_checksum_address
 
-from collectibles.chain.airdrop.runner import Airdropper
+from collectibles.chain.airdrop import Airdropper
 from collectibles.domain.members import parse_members
 from collectibles.domain.tokens import TransferPolicy
 

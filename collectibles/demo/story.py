@@ -20,7 +20,7 @@ from typing import Any
 
 from eth_account import Account
 
-from collectibles.chain.airdrop.runner import Airdropper
+from collectibles.chain.airdrop import Airdropper
 from collectibles.chain.audit import audit_series, store_fetcher
 from collectibles.chain.reveal import reveal
 from collectibles.chain.reverts import simulate_revert

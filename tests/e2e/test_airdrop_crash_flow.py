@@ -238,10 +238,10 @@ def test_airdrop__killed_with_batches_unmined__rerun_rebroadcasts_exactly_once(
 
         argv, env = airdrop_command(series, path)
         with subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) as rerun:
+            assert rerun.stdout is not None
             lines = []
-            for (
-                line
-            ) in rerun.stdout:  # the rerun rebroadcasts, then waits for receipts: mine them now
+            # The rerun rebroadcasts, then waits for receipts: mine them now.
+            for line in rerun.stdout:
                 lines.append(line)
                 if line.startswith("batch 2: not on chain yet"):
                     web3.provider.make_request("evm_mine", [])
@@ -278,5 +278,6 @@ def test_airdrop__on_a_terminal__shows_progress_bar(airdrop_command, nft, series
     output = b"".join(chunks).decode(errors="replace")
 
     assert proc.returncode == 0, output
-    assert "Airdrop" in output and "100%" in output
+    assert "Airdrop" in output
+    assert "100%" in output
     assert_exactly_once(nft, series, addresses)

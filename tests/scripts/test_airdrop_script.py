@@ -5,6 +5,7 @@ import csv
 import pytest
 
 import collectibles.chain.airdrop.runner as airdrop_module
+from collectibles.domain import faults
 from collectibles.domain.tokens import token_id
 from scripts.airdrop import cli
 
@@ -80,10 +81,10 @@ def crash_at(monkeypatch):
                 if hits["n"] == nth:
                     raise Crash(point)
 
-        monkeypatch.setattr(airdrop_module, "crash_point", fake)
+        monkeypatch.setattr(faults, "crash_point", fake)
 
     def disarm():
-        monkeypatch.setattr(airdrop_module, "crash_point", lambda name: None)
+        monkeypatch.setattr(faults, "crash_point", lambda name: None)
 
     arm.disarm = disarm
     return arm

@@ -1,16 +1,14 @@
 """The airdrop journal: a SQLite file that records the plan and every send before it happens.
 
-Each step is committed before the action it describes, so a process killed at any point leaves a journal
-from which a rerun can tell what might have reached the chain:
+Each step is committed before the action it describes (the states are listed in
+:mod:`~collectibles.chain.airdrop.records`), so a process killed at any point leaves a journal from which a
+rerun can tell what might have reached the chain. One journal holds the airdrops of one series of one contract
+on one chain, at most one of them open. A lock file beside the journal keeps two processes from running the
+same journal at once.
 
-``planned``   the batch is known; nothing was signed.
-``signed``    a signed raw transaction (and its hash and nonce) is stored; it may or may not be on the wire.
-``sent``      the raw transaction was broadcast; its receipt may or may not exist.
-``confirmed`` the chain executed the batch: first token id, executing transaction, gas and block recorded.
-
-A plan is ``open`` until its report is written, then ``complete``. One journal holds the airdrops of one
-series of one contract on one chain, at most one of them open. A lock file beside the journal keeps two
-processes from running the same journal at once.
+This is our own code on the standard library's ``sqlite3``: no library keeps a write-ahead record of signed
+transactions keyed by our plan and batch ids, and the guarantees (commit before broadcast, an exclusive
+``flock``, ``synchronous=FULL``) are the part that must be read and tested here.
 """
 
 from __future__ import annotations
@@ -20,18 +18,27 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from collectibles.domain.errors import JournalBusy
+from eth_utils import to_checksum_address
+
+from collectibles.chain.airdrop.records import (
+    COMPLETE,
+    CONFIRMED,
+    OPEN,
+    PLANNED,
+    SENT,
+    SIGNED,
+    BatchRecord,
+    MemberRecord,
+    PlanRecord,
+)
+from collectibles.domain.errors import JournalBusy, JournalMismatch
 
 if TYPE_CHECKING:
-    from collectibles.chain.airdrop.runner import AirdropPlan
+    from collectibles.chain.airdrop.plan import AirdropPlan
     from collectibles.domain.members import MemberFile
-
-PLANNED, SIGNED, SENT, CONFIRMED = "planned", "signed", "sent", "confirmed"
-OPEN, COMPLETE = "open", "complete"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
@@ -86,53 +93,14 @@ CREATE TABLE IF NOT EXISTS sends (
 """
 
 
-@dataclass(frozen=True)
-class PlanRecord:
-    """A plan as the journal stores it."""
-
-    plan_id: str
-    chain_id: int
-    genesis_hash: str
-    contract: str
-    series_id: int
-    sender: str
-    batch_size: int
-    members_path: str
-    members_sha256: str
-    member_count: int
-    columns: tuple[str, ...]
-    start_block: int
-    status: str
-    report_path: str | None
-
-
-@dataclass(frozen=True)
-class BatchRecord:
-    """One batch as the journal stores it; ``raw_tx`` and ``tx_hash`` are 0x-hex."""
-
-    plan_id: str
-    index: int
-    batch_id: str
-    start: int
-    count: int
-    status: str
-    nonce: int | None = None
-    tx_hash: str | None = None
-    raw_tx: str | None = None
-    first_token_id: int | None = None
-    exec_tx_hash: str | None = None
-    gas_used: int | None = None
-    block_number: int | None = None
-
-
-@dataclass(frozen=True)
-class MemberRecord:
-    """A planned recipient with the columns of its row."""
-
-    position: int
-    row: int
-    address: str
-    fields: dict[str, str]
+def default_journal_path(
+    root: str | Path, chain_id: int, genesis_hash: str, contract: str, series_id: int
+) -> Path:
+    """One journal per chain, contract and series under ``root`` (the script uses ``airdrops/``)."""
+    return (
+        Path(root)
+        / f"{chain_id}-{genesis_hash[2:10]}-{to_checksum_address(contract)}-series{series_id}.sqlite"
+    )
 
 
 class Journal:
@@ -254,6 +222,28 @@ class Journal:
         values = list(row)
         values[10] = tuple(json.loads(values[10]))
         return PlanRecord(*values)
+
+    def check_resume(
+        self,
+        open_plan: PlanRecord,
+        members: MemberFile,
+        members_path: str,
+        batch_size: int | None,
+        *,
+        sender: str,
+    ) -> None:
+        """Refuse to resume ``open_plan`` with another member file, batch size or sender."""
+        if open_plan.members_sha256 != members.sha256:
+            raise JournalMismatch(
+                self.path,
+                "member file",
+                f"{open_plan.members_path} (sha256 {open_plan.members_sha256[:16]}…)",
+                f"{members_path} (sha256 {members.sha256[:16]}…)",
+            )
+        if batch_size is not None and batch_size != open_plan.batch_size:
+            raise JournalMismatch(self.path, "batch size", open_plan.batch_size, batch_size)
+        if open_plan.sender != sender:
+            raise JournalMismatch(self.path, "sender", open_plan.sender, sender)
 
     def complete(self, plan_id: str, report_path: str) -> None:
         """Mark the plan complete once its report is written."""

@@ -1,12 +1,12 @@
 """Airdrop planning: batch sizes from the block gas limit, stable ids, ids that change with the plan."""
 
-import csv
+from typing import Any
 
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
-from collectibles.chain.airdrop.runner import (
+from collectibles.chain.airdrop.plan import (
     GAS_PER_BATCH,
     GAS_PER_TOKEN,
     MAX_BATCH_SIZE,
@@ -14,10 +14,8 @@ from collectibles.chain.airdrop.runner import (
     estimate_batch_gas,
     max_batch_size,
     plan_airdrop,
-    write_report,
 )
 from collectibles.domain.errors import AirdropNotPossible
-from collectibles.chain.airdrop.journal import BatchRecord, MemberRecord
 
 GENESIS = "0x" + "11" * 32
 CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
@@ -25,7 +23,7 @@ MEMBERS = [f"0x{0xA000 + i:040x}" for i in range(25)]
 
 
 def plan(**overrides):
-    args = {
+    args: dict[str, Any] = {
         "chain_id": 31337,
         "genesis_hash": GENESIS,
         "contract": CONTRACT,
@@ -109,7 +107,7 @@ def test_plan__batch_id__keccak_of_plan_id_and_index():
     [
         {"addresses": MEMBERS[:-1]},
         {"addresses": MEMBERS[1:] + MEMBERS[:1]},
-        {"addresses": MEMBERS[:-1] + [f"0x{0xB000:040x}"]},
+        {"addresses": [*MEMBERS[:-1], f"0x{0xB000:040x}"]},
         {"series_id": 2},
         {"chain_id": 1},
         {"genesis_hash": "0x" + "22" * 32},
@@ -122,32 +120,3 @@ def test_plan__any_input_changes__plan_and_batch_ids_change(change):
 
     assert other.plan_id != base.plan_id
     assert not {b.batch_id for b in base.batches} & {b.batch_id for b in other.batches}
-
-
-# ------------------------------------------------------------------ report
-
-
-def test_write_report__member_columns_then_token_serial_tx(tmp_path):
-    members = [
-        MemberRecord(i, i + 2, a, {"id": f"M{i}", "address": a}) for i, a in enumerate(MEMBERS[:3])
-    ]
-    batches = [
-        BatchRecord(
-            "p", 0, "0xb0", 0, 2, "confirmed", first_token_id=1_000_005, exec_tx_hash="0xaa"
-        ),
-        BatchRecord(
-            "p", 1, "0xb1", 2, 1, "confirmed", first_token_id=1_000_004, exec_tx_hash="0xbb"
-        ),
-    ]
-
-    path = write_report(tmp_path / "out" / "report.csv", ("id", "address"), members, batches)
-
-    with open(path, newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows == [
-        ["id", "address", "token_id", "serial", "tx_hash"],
-        ["M0", MEMBERS[0], "1000005", "5", "0xaa"],
-        ["M1", MEMBERS[1], "1000006", "6", "0xaa"],
-        ["M2", MEMBERS[2], "1000004", "4", "0xbb"],
-    ]
-    assert not (tmp_path / "out" / "report.csv.partial").exists()

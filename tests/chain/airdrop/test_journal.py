@@ -2,9 +2,10 @@
 
 import pytest
 
-from collectibles.chain.airdrop.runner import plan_airdrop
-from collectibles.domain.errors import JournalBusy
-from collectibles.chain.airdrop.journal import COMPLETE, CONFIRMED, OPEN, PLANNED, SENT, SIGNED, Journal
+from collectibles.chain.airdrop.journal import Journal, default_journal_path
+from collectibles.chain.airdrop.plan import plan_airdrop
+from collectibles.chain.airdrop.records import COMPLETE, CONFIRMED, OPEN, PLANNED, SENT, SIGNED
+from collectibles.domain.errors import JournalBusy, JournalMismatch
 from collectibles.domain.members import parse_members
 
 SENDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -123,10 +124,9 @@ def test_complete__no_open_plan_left(path, plan, members):
         journal.complete(plan.plan_id, "report.csv")
 
         assert journal.open_plan() is None
-        assert (journal.plan(plan.plan_id).status, journal.plan(plan.plan_id).report_path) == (
-            COMPLETE,
-            "report.csv",
-        )
+        record = journal.plan(plan.plan_id)
+        assert record is not None
+        assert (record.status, record.report_path) == (COMPLETE, "report.csv")
         assert journal.plan("0x" + "00" * 32) is None
 
 
@@ -146,3 +146,46 @@ def test_create_plan__same_plan_twice__refused_atomically(path, plan, members):
 
         assert len(journal.batches(plan.plan_id)) == 3
         assert len(journal.members(plan.plan_id)) == 5
+
+
+def test_check_resume__same_input__accepted(path, plan, members):
+    with Journal(path) as journal:
+        record = create(journal, plan, members)
+
+        journal.check_resume(record, members, "members.csv", None, sender=SENDER)
+        journal.check_resume(record, members, "members.csv", 2, sender=SENDER)
+
+
+OTHER_SENDER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+
+
+@pytest.mark.parametrize(
+    ("rows", "batch_size", "sender", "field"),
+    [
+        (1, 2, SENDER, "member file members.csv"),
+        (5, 3, SENDER, "batch size 2, not 3"),
+        (5, None, OTHER_SENDER, f"sender {SENDER}, not {OTHER_SENDER}"),
+    ],
+)
+def test_check_resume__other_input__journal_mismatch_naming_it(
+    path, plan, members, rows, batch_size, sender, field
+):
+    given = parse_members(
+        ("address,tier\n" + "".join(f"{a},gold\n" for a in ADDRESSES[:rows])).encode()
+    )
+    with Journal(path) as journal:
+        record = create(journal, plan, members)
+
+        with pytest.raises(JournalMismatch, match=field):
+            journal.check_resume(record, given, "new.csv", batch_size, sender=sender)
+
+
+def test_default_journal_path__one_file_per_chain_contract_and_series(tmp_path):
+    path = default_journal_path(
+        tmp_path, 31337, "0x" + "ab" * 32, "0x5fbdb2315678afecb367f032d93f642f64180aa3", 4
+    )
+
+    assert (
+        path
+        == tmp_path / "31337-abababab-0x5FbDB2315678afecb367f032d93F642f64180aa3-series4.sqlite"
+    )
