@@ -51,12 +51,13 @@ class Entry:
 
 
 class BlockStore:
-    """Blocks by multihash, so a CIDv0 and a CIDv1 of the same dag-pb block find it alike."""
+    """Blocks by digest, so a CIDv0 and a CIDv1 of the same block find it alike (every CID here is sha2-256,
+    so the digest says all the multihash says)."""
 
     def __init__(self, blocks: Iterable[tuple[CID, bytes]] = ()):
         """A store of ``blocks`` (such as ``Node.blocks()``), each checked against its CID."""
         self._blocks: dict[bytes, bytes] = {}
-        # Decoded directories by multihash: an audit resolves thousands of paths through the same shards.
+        # Decoded directories by digest: an audit resolves thousands of paths through the same shards.
         self._entries: dict[bytes, Entry] = {}
         self.roots: list[CID] = []
         for cid, block in blocks:
@@ -77,7 +78,7 @@ class BlockStore:
 
     def put(self, cid: CID, block: bytes) -> None:
         """Hold ``block`` under ``cid``; ``ValueError`` if its bytes do not hash to the CID."""
-        self._blocks[cid.multihash] = cid.verify(block)
+        self._blocks[cid.digest] = cid.verify(block)
 
     def add_car(self, data: bytes) -> None:
         """Add a CARv1 file's blocks and roots; ``ValueError`` if it is not one, or a block does not
@@ -87,10 +88,10 @@ class BlockStore:
             raise NotACar("its header names no root")
         self.roots.extend(cid_from_bytes(root) for root in roots)
         for cid, block in blocks.items():
-            self._blocks[cid_from_bytes(cid).multihash] = block
+            self._blocks[cid_from_bytes(cid).digest] = block
 
     def __contains__(self, cid: CID) -> bool:
-        return cid.multihash in self._blocks
+        return cid.digest in self._blocks
 
     def __len__(self) -> int:
         return len(self._blocks)
@@ -98,7 +99,7 @@ class BlockStore:
     def get(self, cid: CID) -> bytes:
         """The block ``cid`` names; :class:`NotFound` if the store does not hold it."""
         try:
-            return self._blocks[cid.multihash]
+            return self._blocks[cid.digest]
         except KeyError:
             raise NotFound(f"no block {cid}") from None
 
@@ -133,12 +134,12 @@ class BlockStore:
             yield from self.read(link.cid)
 
     def _entry(self, cid: CID) -> Entry:
-        cached = self._entries.get(cid.multihash)
+        cached = self._entries.get(cid.digest)
         if cached is not None:
             return cached
         entry = self._decode_entry(cid)
         if entry.is_directory:
-            self._entries[cid.multihash] = entry
+            self._entries[cid.digest] = entry
         return entry
 
     def _decode_entry(self, cid: CID) -> Entry:

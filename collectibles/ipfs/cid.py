@@ -129,23 +129,31 @@ def cid_from_bytes(raw: bytes, text: object = None) -> CID:
 def read_cid(data: bytes, pos: int = 0, text: object = None) -> tuple[CID, int]:
     """The binary CID starting at ``data[pos]`` and the position after it (a CAR section's CID has no
     length of its own: it ends where its multihash says)."""
-    what = text if text is not None else data[pos : pos + 40].hex()
-    try:
-        # 0x12 (sha2-256) cannot start a CIDv1, whose first byte is its version: a bare multihash is CIDv0.
-        if data[pos : pos + 1] == bytes((SHA2_256,)):
-            version, codec, start = 0, DAG_PB, pos
-        else:
+    # 0x12 (sha2-256) cannot start a CIDv1, whose first byte is its version: a bare multihash is CIDv0.
+    if data[pos : pos + 1] == _SHA2_256_BYTE:
+        version, codec, start = 0, DAG_PB, pos
+    else:
+        try:
             version, start = varint.decode(data, pos)
             if version != 1:
-                raise ValueError(f"{what!r} is not a CID: version {version}")
+                raise ValueError(f"{_what(data, pos, text)!r} is not a CID: version {version}")
             codec, start = varint.decode(data, start)
-        function, start = varint.decode(data, start)
-        length, start = varint.decode(data, start)
-    except varint.TruncatedVarint:
-        raise ValueError(f"{what!r} is not a CID: truncated") from None
-    if function != SHA2_256 or length != DIGEST_SIZE:
-        raise ValueError(f"{what!r} is not a sha2-256 CID")
-    digest = data[start : start + DIGEST_SIZE]
-    if len(digest) != DIGEST_SIZE:
-        raise ValueError(f"{what!r} is not a CID: truncated")
-    return CID(version, codec, bytes(digest)), start + DIGEST_SIZE
+        except varint.TruncatedVarint:
+            raise ValueError(f"{_what(data, pos, text)!r} is not a CID: truncated") from None
+    # A sha2-256 multihash is always 0x12 0x20 and 32 bytes; a shard's thousands of links take this path.
+    end = start + 2 + DIGEST_SIZE
+    if data[start : start + 2] != _SHA2_256_PREFIX:
+        problem = "not a CID: truncated" if len(data) < start + 2 else "not a sha2-256 CID"
+        raise ValueError(f"{_what(data, pos, text)!r} is {problem}")
+    if len(data) < end:
+        raise ValueError(f"{_what(data, pos, text)!r} is not a CID: truncated")
+    return CID(version, codec, bytes(data[start + 2 : end])), end
+
+
+_SHA2_256_BYTE = bytes((SHA2_256,))
+_SHA2_256_PREFIX = bytes((SHA2_256, DIGEST_SIZE))
+
+
+def _what(data: bytes, pos: int, text: object) -> object:
+    """What an error names: the string given, else the first bytes in hex."""
+    return text if text is not None else data[pos : pos + 40].hex()

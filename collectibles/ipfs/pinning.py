@@ -205,7 +205,8 @@ def _post(
         raise PublicationFailed(backend, _redact(url), f"cannot reach it: {_reason(err)}") from None
     if not response.ok:
         detail = response.content[:300].decode(errors="replace").strip()
-        raise PublicationFailed(backend, _redact(url), f"HTTP {response.status_code}: {detail}")
+        status = f"HTTP {response.status_code}" + (f": {detail}" if detail else "")
+        raise PublicationFailed(backend, _redact(url), status)
     return response.content
 
 
