@@ -20,9 +20,13 @@ if TYPE_CHECKING:  # perf: keep importing this module cheap for the scripts
     from ape.types import AddressType
 
 SELECTOR_SIZE = 4
-_WEB3_CUSTOM_ERROR = re.compile(
-    r"custom error (?P<selector>0x[0-9a-fA-F]{8}): ?(?P<args>(?:[0-9a-fA-F]{2})*)"
+WORD_SIZE = 32
+# How a node reports an undecoded custom error of eth_call, through web3 and Ape: the selector in hex, then
+# the arguments, as hex (anvil, when they are not valid UTF-8) or as the text of the raw bytes.
+_NODE_CUSTOM_ERROR = re.compile(
+    r"custom error (?P<selector>0x[0-9a-fA-F]{8}): ?(?P<args>.*)\Z", re.S
 )
+_HEX_WORDS = re.compile(r"(?:[0-9a-fA-F]{64})*")
 
 
 def revert_data(raised: Exception) -> HexBytes | None:
@@ -38,8 +42,13 @@ def revert_data(raised: Exception) -> HexBytes | None:
             return HexBytes(text)
     if base is not None and base is not raised and (data := revert_data(base)) is not None:
         return data
-    if match := _WEB3_CUSTOM_ERROR.search(str(raised)):
-        return HexBytes(match["selector"] + match["args"])
+    if match := _NODE_CUSTOM_ERROR.search(str(raised)):
+        args = match["args"]
+        raw = bytes.fromhex(args) if _HEX_WORDS.fullmatch(args) else args.encode("utf-8")
+        if (
+            len(raw) % WORD_SIZE == 0
+        ):  # anything else is not ABI-encoded: better undecoded than wrong
+            return HexBytes(bytes.fromhex(match["selector"][2:]) + raw)
     return None
 
 
@@ -60,13 +69,15 @@ def decode_revert(
     data = HexBytes(raised) if isinstance(raised, bytes) else revert_data(raised)
     if data is None or len(data) < SELECTOR_SIZE:
         return None
-    ecosystem = contract.provider.network.ecosystem
-    if isinstance(contract, ContractInstance):
-        return ecosystem.decode_custom_error(data, contract.address)
     selector = data[:SELECTOR_SIZE]
     if selector not in contract.contract_type.errors:
         return None
     abi = contract.contract_type.errors[selector]
+    if len(data) < SELECTOR_SIZE + WORD_SIZE * len(abi.inputs):  # truncated: zeros would be made up
+        return None
+    ecosystem = contract.provider.network.ecosystem
+    if isinstance(contract, ContractInstance):
+        return ecosystem.decode_custom_error(data, contract.address)
     inputs = ecosystem.decode_calldata(abi, data[SELECTOR_SIZE:])
     error_class: type[CustomError] = getattr(contract, abi.name)
     return error_class(abi, inputs)

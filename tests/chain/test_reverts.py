@@ -43,6 +43,25 @@ def test_decode_revert__view_revert_left_undecoded__contract_error_class_with_in
     )
 
 
+@pytest.mark.parametrize("series_id", [42, 0x2A2A, UNKNOWN])
+def test_decode_revert__view_revert_any_argument_bytes__exact_inputs(collectible, series_id):
+    # anvil shows the arguments as text when their bytes are valid UTF-8 (42 is "*"), else as hex
+    with pytest.raises(ContractLogicError) as info:
+        collectible.series(series_id)
+
+    assert decode_error_args(collectible, info.value) == (
+        "CollectibleUnknownSeries",
+        {"seriesId": series_id},
+    )
+
+
+def test_decode_revert__truncated_arguments__not_made_up(collectible):
+    data = _selector(collectible, "CollectibleUnknownSeries") + bytes(31)
+
+    assert decode_revert(collectible, data) is None
+    assert describe_revert(collectible, data) == "0x" + data.hex()
+
+
 def test_decode_error_args__constructor_revert__named_from_the_container(
     project, admin, royalty_receiver
 ):
