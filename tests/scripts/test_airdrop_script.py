@@ -184,7 +184,8 @@ def test_airdrop__duplicates__merged_and_reported(
     result = airdrop(free_series, write_members([a, b, a.upper().replace("0X", "0x")]), "--json")
 
     assert result.exit_code == 0, result.output
-    assert "row 4:" in result.output and "repeats row 2, merged" in result.output
+    assert "row 4:" in result.output
+    assert "repeats row 2, merged" in result.output
     assert last_json(result)["members"] == 2
     assert [collectible.balanceOf(x) for x in (a, b)] == [1, 1]
 
@@ -282,7 +283,8 @@ def test_airdrop__member_file_changed_under_half_done_run__refused(
     result = airdrop(free_series, changed, "--batch-size", 2)
 
     assert result.exit_code != 0
-    assert "an unfinished airdrop" in result.output and "member file" in result.output
+    assert "an unfinished airdrop" in result.output
+    assert "member file" in result.output
     assert "rerun it with the original input" in result.output
     assert minter.nonce == nonce
 
@@ -291,7 +293,7 @@ def test_airdrop__member_file_changed_under_half_done_run__refused(
 
 
 @pytest.mark.parametrize(
-    "point, nth",
+    ("point", "nth"),
     [
         ("after_sign", 1),
         ("after_sign", 3),

@@ -45,7 +45,8 @@ def test_claims_build__bad_csv__lists_problems(invoke, tmp_path, out_dir):
     bad.write_text("address\n0x1234\n")
     result = invoke(cli, "build", "--members", bad, "--out", out_dir)
     assert result.exit_code == 1
-    assert "row 2" in result.output and "is not an address" in result.output
+    assert "row 2" in result.output
+    assert "is not an address" in result.output
     assert not out_dir.exists()
 
 

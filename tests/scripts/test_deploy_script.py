@@ -33,7 +33,8 @@ def test_deploy__rerun__nothing_sent(invoke, last_json, accounts):
 def test_deploy__new__deploys_again_and_keeps_previous(invoke, last_json, registry_path):
     first = last_json(invoke(cli, "--account", "TEST::0", "--json"))
     second = last_json(invoke(cli, "--account", "TEST::0", "--new", "--json"))
-    assert second["deployed"] is True and second["address"] != first["address"]
+    assert second["deployed"] is True
+    assert second["address"] != first["address"]
     recorded = Registry.load(registry_path).get(
         second["chain_id"], second["genesis_hash"], "Collectible"
     )

@@ -4,12 +4,12 @@ import json
 
 import pytest
 
+from collectibles.chain.series import spec_for_series
 from collectibles.content.artwork import series_artwork
-from collectibles.ipfs.car import write_car
-from collectibles.ipfs.unixfs import add_bytes, add_directory
 from collectibles.content.metadata import SeriesProfile, canonical_json
 from collectibles.content.publish import build_series
-from collectibles.chain.series import spec_for_series
+from collectibles.ipfs.car import write_car
+from collectibles.ipfs.unixfs import add_bytes, add_directory
 from scripts.mint import cli as mint_cli
 from scripts.publish import cli as publish_cli
 from scripts.series import cli as series_cli
@@ -50,7 +50,8 @@ def test_publish__placeholder_series__reveals_ipfs_folder(
     out = publish(invoke, last_json, tmp_path, "--set-contract-uri")
 
     assert before == "ipfs://placeholder/card.json"
-    assert out["revealed"] is True and out["written"] is True
+    assert out["revealed"] is True
+    assert out["written"] is True
     assert out["base_uri"] == f"ipfs://{out['directory_cid']}/"
     assert out["reported_cid"] == out["directory_cid"]  # the car backend reports the CAR's root
     assert deployed.tokenURI(1_000_002) == f"ipfs://{out['directory_cid']}/2.json"
