@@ -8,8 +8,8 @@ multihash, written in base58btc as ``Qm…``) and CIDv1 (``0x01 codec multihash`
 The value type is ours, a frozen dataclass of (version, codec, digest), because it must compare and hash
 by value (py-cid's CID objects hash by identity, so they cannot key a block store) and be cheap to make:
 a 10,000-token series makes tens of thousands. What is not ours: the strings come from ``base64`` (base32,
-either case, which is all of kubo's CIDv1 output) and from py-cid (base58btc and the other multibases),
-the numbers from the multicodec table of ``multiformats``.
+kubo's CIDv1 default; py-cid cannot read its upper-case form ``B…``, and is slower at writing it) and from
+py-cid (base58btc and the other multibases), the numbers from the multicodec table of ``multiformats``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ DIGEST_SIZE: Final = 32
 
 _V0_LENGTH = 46
 """Characters of a CIDv0 string: base58btc of the 34-byte multihash, always starting ``Qm``."""
+_SHA2_256_BYTE = bytes((SHA2_256,))
+_SHA2_256_PREFIX = bytes((SHA2_256, DIGEST_SIZE))
+"""How every sha2-256 multihash starts: the function, then the digest length."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,7 @@ class CID:
     @property
     def multihash(self) -> bytes:
         """``0x12 0x20 digest``: the hash function, the digest length, the digest."""
-        return bytes((SHA2_256, DIGEST_SIZE)) + self.digest
+        return _SHA2_256_PREFIX + self.digest
 
     def __bytes__(self) -> bytes:
         if self.version == 0:
@@ -80,7 +83,7 @@ class CID:
         if self.version == 0:
             return str(pycid.CIDv0(self.multihash))
         if base == "base32":
-            # Lower case without padding, as kubo writes it; stdlib base64 does it faster than py-cid.
+            # Lower case without padding, as kubo writes it.
             return "b" + base64.b32encode(bytes(self)).decode("ascii").lower().rstrip("=")
         try:
             name = multicodec.get(code=self.codec).name
@@ -121,8 +124,9 @@ def cid_from_bytes(raw: bytes, text: object = None) -> CID:
     """The CID of its binary form, all of ``raw``: a bare multihash (CIDv0) or ``0x01 codec multihash``."""
     cid, end = read_cid(raw, 0, text)
     if end != len(raw):
-        what = text if text is not None else raw.hex()
-        raise ValueError(f"{what!r} is not a CID: {len(raw) - end} bytes after its digest")
+        raise ValueError(
+            f"{_what(raw, 0, text)!r} is not a CID: {len(raw) - end} bytes after its digest"
+        )
     return cid
 
 
@@ -148,10 +152,6 @@ def read_cid(data: bytes, pos: int = 0, text: object = None) -> tuple[CID, int]:
     if len(data) < end:
         raise ValueError(f"{_what(data, pos, text)!r} is not a CID: truncated")
     return CID(version, codec, bytes(data[start + 2 : end])), end
-
-
-_SHA2_256_BYTE = bytes((SHA2_256,))
-_SHA2_256_PREFIX = bytes((SHA2_256, DIGEST_SIZE))
 
 
 def _what(data: bytes, pos: int, text: object) -> object:

@@ -7,7 +7,7 @@ dag-pb (https://ipld.io/specs/codecs/dag-pb/spec/) is a two-message protobuf: ``
 (1), bytes (2), the file size (3), the size under each link (4), and for a HAMT shard its hash function (5)
 and fanout (6). The encoding is ours, not a protobuf library's, because a CID depends on every byte and
 dag-pb's canonical form (links before data, fields in this order, nothing else) is not what a generic
-protobuf serializer promises; the decoder is the same ten lines of wire format read back.
+protobuf serializer promises; decoding reads back the same two wire types (varint and bytes).
 """
 
 from __future__ import annotations

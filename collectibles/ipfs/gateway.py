@@ -85,11 +85,10 @@ class GatewayHandler(BaseHTTPRequestHandler):
         try:
             entry = store.resolve(root, names)
             if entry.is_directory:
-                index = next((link for link in entry.links if link.name == "index.html"), None)
+                index = entry.by_name.get("index.html")
                 if index is None:
-                    self._send(
-                        HTTPStatus.OK, "text/html; charset=utf-8", _listing(url_path, entry), body
-                    )
+                    listing = _listing(url_path, entry)
+                    self._send(HTTPStatus.OK, content_type("index.html"), listing, body)
                     return
                 entry, names = store.resolve(index.cid), [*names, "index.html"]
             data = b"".join(store.read(entry.cid))

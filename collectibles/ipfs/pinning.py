@@ -106,7 +106,7 @@ class KuboBackend:
         return _post(self.name, url, headers, self.timeout, files=files)
 
     def __repr__(self) -> str:
-        return f"KuboBackend(url={self.url!r}, auth={'***' if self._auth else None})"
+        return f"KuboBackend(url={_redact(self.url)!r}, auth={'***' if self._auth else None})"
 
 
 class PinataBackend:

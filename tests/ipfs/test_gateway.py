@@ -165,3 +165,24 @@ def test_content_type__known_extensions():
     assert content_type("a.PNG") == "image/png"
     assert content_type("x", PNG) == "image/png"
     assert content_type("x", b"\x00\x01") == "application/octet-stream"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("index.html", "text/html; charset=utf-8"),
+        ("notes.txt", "text/plain; charset=utf-8"),
+        ("card.webp", "image/webp"),
+        ("card.jpeg", "image/jpeg"),
+        ("series.car", "application/vnd.ipld.car"),
+        ("meta/1.json", "application/json"),
+    ],
+)
+def test_content_type__from_pythons_own_table__same_on_every_machine(name, expected):
+    assert content_type(name) == expected
+
+
+def test_content_type__unknown_extension__sniffed_from_the_bytes():
+    assert content_type("card.unknownext", PNG) == "image/png"
+    assert content_type("doc.unknownext", b'{"a": 1}') == "application/json"
+    assert content_type("doc.unknownext", b"{not json") == "application/octet-stream"

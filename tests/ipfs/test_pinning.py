@@ -137,6 +137,18 @@ def test_kubo_publish__nobody_listening__publication_failed(unused_port):
         KuboBackend(f"http://127.0.0.1:{unused_port}").publish(write_car(root), root.cid)
 
 
+def test_kubo_publish__url_with_credentials_unreachable__message_without_them(unused_port):
+    root = add_tree(FILES)
+    backend = KuboBackend(f"http://ops:hunter2@127.0.0.1:{unused_port}")
+
+    with pytest.raises(PublicationFailed, match="cannot reach it") as raised:
+        backend.publish(write_car(root), root.cid)
+
+    assert "hunter2" not in str(raised.value)
+    assert "hunter2" not in repr(backend)
+    assert f"127.0.0.1:{unused_port}" in str(raised.value)
+
+
 # -------------------------------------------------------------------------- recording HTTP server
 
 
