@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from collectibles.content.artwork import render_card
-from collectibles.ipfs.cid import write_car
 from collectibles.content.metadata import SeriesProfile
-from collectibles.domain.tokens import TransferPolicy
 from collectibles.content.publish import build_series, write_bundle
+from collectibles.domain.tokens import TransferPolicy
+from collectibles.ipfs.car import write_car
 
 TOKENS = 10_000
 TARGET_SECONDS = 3.0

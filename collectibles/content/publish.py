@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from collectibles.content.artwork import Artwork, series_artwork
-from collectibles.ipfs.cid import Node, add_bytes, add_directory, write_car
-from collectibles.domain.errors import InvalidMetadata
 from collectibles.content.metadata import (
     SeriesProfile,
     TokenMetadata,
@@ -31,6 +29,9 @@ from collectibles.content.metadata import (
     validate_collection,
     validate_token,
 )
+from collectibles.domain.errors import InvalidMetadata
+from collectibles.ipfs.car import write_car
+from collectibles.ipfs.unixfs import Node, add_bytes, add_directory
 
 if TYPE_CHECKING:
     from collectibles.domain.catalogue import SeriesSpec

@@ -32,7 +32,7 @@ from collectibles.domain.catalogue import load_catalogue
 from collectibles.domain.claim_tree import build_tree
 from collectibles.domain.members import load_members, parse_members
 from collectibles.domain.tokens import TransferPolicy, token_id
-from collectibles.ipfs.gateway import BlockStore
+from collectibles.ipfs.blockstore import BlockStore
 
 GREETING, COURT, BADGE = "Spring Festival Greeting Card", "Court", "All-Star Badge"
 
