@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from collectibles.ipfs.car import NotACar, read_car
+from collectibles.ipfs.car import read_car
 from collectibles.ipfs.cid import CID, DAG_PB, RAW, cid_from_bytes
 from collectibles.ipfs.dagpb import (
     UNIXFS_DIRECTORY,
@@ -83,9 +83,7 @@ class BlockStore:
     def add_car(self, data: bytes) -> None:
         """Add a CARv1 file's blocks and roots; ``ValueError`` if it is not one, or a block does not
         match its CID."""
-        roots, blocks = read_car(data)  # checks every block against its CID
-        if not roots:
-            raise NotACar("its header names no root")
+        roots, blocks = read_car(data)  # refuses a header without roots, checks every block's CID
         self.roots.extend(cid_from_bytes(root) for root in roots)
         for cid, block in blocks.items():
             self._blocks[cid_from_bytes(cid).digest] = block
