@@ -6,11 +6,14 @@ import mmh3
 import pytest
 
 from collectibles.content.artwork import render_card
-from collectibles.ipfs.cid import CID, DAG_PB, add_bytes, read_car, read_varint
-from collectibles.domain.errors import InvalidMetadata
 from collectibles.content.metadata import SeriesProfile
-from collectibles.domain.tokens import TransferPolicy
 from collectibles.content.publish import build_series, publish_series, token_documents
+from collectibles.domain.errors import InvalidMetadata
+from collectibles.domain.tokens import TransferPolicy
+from collectibles.ipfs.car import read_car
+from collectibles.ipfs.cid import CID, DAG_PB
+from collectibles.ipfs.unixfs import add_bytes
+from collectibles.ipfs.varint import decode as read_varint
 
 CARD = SeriesProfile("Spring Festival Greeting Card", 500, TransferPolicy.GIFT_AFTER_HOLD)
 ART = render_card(CARD.name, CARD.max_supply, CARD.policy, CARD.theme)
@@ -165,7 +168,7 @@ def broken(mutate):
 
 
 @pytest.mark.parametrize(
-    "mutate, subject, message",
+    ("mutate", "subject", "message"),
     [
         (lambda d: d[12].pop("image"), "#12", "'image' is a required property"),
         (
@@ -210,8 +213,8 @@ def test_publish_series__image_is_cid_of_a_token_json__rejected(tmp_path):
 def test_publish_spec__catalogue_image__used_and_addressed(tmp_path):
     from PIL import Image
 
-    from collectibles.domain.catalogue import load_catalogue
     from collectibles.content.publish import publish_spec
+    from collectibles.domain.catalogue import load_catalogue
 
     Image.new("RGB", (16, 16), "red").save(tmp_path / "art.png")
     (tmp_path / "c.yaml").write_text(
@@ -228,8 +231,8 @@ def test_publish_spec__catalogue_image__used_and_addressed(tmp_path):
 
 
 def test_publish_spec__no_image__themed_card(tmp_path):
-    from collectibles.domain.catalogue import parse_catalogue
     from collectibles.content.publish import publish_spec
+    from collectibles.domain.catalogue import parse_catalogue
 
     (spec,) = parse_catalogue([{"name": "Badge", "max_supply": 3, "theme": "Night"}])
 
