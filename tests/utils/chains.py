@@ -79,9 +79,10 @@ class Chain:
         while time.monotonic() < deadline:
             try:
                 rpc(self.url, "eth_chainId")
-                return
             except OSError:
                 time.sleep(0.3)
+            else:
+                return
         raise RuntimeError(f"{self.kind} did not start on {self.url}")
 
     def stop(self):
