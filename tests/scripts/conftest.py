@@ -15,9 +15,11 @@ def runner():
 
 @pytest.fixture(autouse=True)
 def registry_path(tmp_path, monkeypatch):
-    """Each test gets its own deployments.json, and no settings leak in from the environment."""
+    """Each test gets its own deployments.json, and no settings leak in from the environment or from a
+    developer's .env (the commands load ``COLLECTIBLES_ENV_FILE``, here a file that does not exist)."""
     path = tmp_path / "deployments.json"
     monkeypatch.setenv("COLLECTIBLES_DEPLOYMENTS", str(path))
+    monkeypatch.setenv("COLLECTIBLES_ENV_FILE", str(tmp_path / "absent.env"))
     for name in ("ACCOUNT", "CONTRACT", "ADMIN", "ROYALTY_RECEIVER", "CLAIMS_DIR"):
         monkeypatch.delenv(f"COLLECTIBLES_{name}", raising=False)
     return path
