@@ -38,7 +38,9 @@ def main() -> int:
         admin = accounts.test_accounts[0]
         nft = admin.deploy(project.Collectible, "Bench", "BENCH", admin, 0, admin, 500)
         nft.grantRole(nft.MINTER_ROLE(), admin, sender=admin)
-        tx = nft.createSeries("Greeting", 999_999, int(TransferPolicy.FREE), 0, "ipfs://x/", sender=admin)
+        tx = nft.createSeries(
+            "Greeting", 999_999, int(TransferPolicy.FREE), 0, "ipfs://x/", sender=admin
+        )
         series_id = tx.events.filter(nft.SeriesCreated)[0].seriesId
         block_gas = provider.web3.eth.get_block("latest")["gasLimit"]
 
@@ -65,7 +67,9 @@ def main() -> int:
     our_rate = MEMBERS / ours
     peer_rate = PEER_MEMBERS / peer
     print(f"block gas limit {block_gas:,}; tokens minted by the airdrop: {minted:,}")
-    print(f"{'script':38} {'members':>8} {'txs':>5} {'wall s':>8} {'members/s':>10} {'gas/token':>10}")
+    print(
+        f"{'script':38} {'members':>8} {'txs':>5} {'wall s':>8} {'members/s':>10} {'gas/token':>10}"
+    )
     print(
         f"{'collectibles airdrop (journaled)':38} {MEMBERS:>8,} {result.batches:>5} {ours:>8.2f} "
         f"{our_rate:>10,.0f} {result.gas_used / MEMBERS:>10,.0f}"

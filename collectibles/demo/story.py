@@ -67,9 +67,7 @@ class DemoResult:
     """The HTML gallery (``index.html``), beside ``summary.json``."""
 
 
-def run_demo(
-    project: Any, provider: Any, admin: Any, workdir: Path, examples: Path
-) -> DemoResult:
+def run_demo(project: Any, provider: Any, admin: Any, workdir: Path, examples: Path) -> DemoResult:
     """Tell the story with ``admin`` (a funded account) on the chain behind ``provider``; files under
     ``workdir``, which is emptied first so every run starts clean. ``examples`` holds the catalogue and
     the member files (the project's ``examples/``)."""

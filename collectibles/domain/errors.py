@@ -38,7 +38,11 @@ class NoDeployment(CollectiblesError):
         self.chain_id = chain_id
         self.genesis_hash = genesis_hash
         self.reset = reset
-        why = " (the registry has records for an earlier chain with this id: it was restarted or reset)" if reset else ""
+        why = (
+            " (the registry has records for an earlier chain with this id: it was restarted or reset)"
+            if reset
+            else ""
+        )
         super().__init__(
             f"no {contract} deployed on chain {chain_id} with genesis {genesis_hash}{why}: "
             "run `ape run deploy` or pass --contract ADDRESS"
@@ -93,7 +97,9 @@ class InvalidMemberFile(CollectiblesError):
         self.problems = list(problems)
         lines = "\n".join(f"  row {row}: {problem}" for row, problem in self.problems)
         count = len(self.problems)
-        super().__init__(f"{path}: {count} problem{'s' if count != 1 else ''}, nothing was sent\n{lines}")
+        super().__init__(
+            f"{path}: {count} problem{'s' if count != 1 else ''}, nothing was sent\n{lines}"
+        )
 
 
 class JournalMismatch(CollectiblesError):
@@ -165,7 +171,9 @@ class UnknownSeries(CollectiblesError):
     def __init__(self, series_id: int, series_count: int):
         self.series_id = series_id
         self.series_count = series_count
-        super().__init__(f"series {series_id} does not exist (the contract has {series_count} series)")
+        super().__init__(
+            f"series {series_id} does not exist (the contract has {series_count} series)"
+        )
 
 
 class MissingRole(CollectiblesError):
@@ -193,7 +201,9 @@ class NotAContract(CollectiblesError):
     def __init__(self, address: str, chain_id: int):
         self.address = address
         self.chain_id = chain_id
-        super().__init__(f"{address} has no code on chain {chain_id}: check --contract and --network")
+        super().__init__(
+            f"{address} has no code on chain {chain_id}: check --contract and --network"
+        )
 
 
 class InvalidArtwork(CollectiblesError):
@@ -243,7 +253,9 @@ class MissingSecret(CollectiblesError):
     def __init__(self, variable: str, backend: str):
         self.variable = variable
         self.backend = backend
-        super().__init__(f"the {backend} backend needs {variable} (set it in .env, see .env.example)")
+        super().__init__(
+            f"the {backend} backend needs {variable} (set it in .env, see .env.example)"
+        )
 
 
 class SeriesMetadataFrozen(CollectiblesError):

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from collectibles.domain.errors import InvalidRegistry, NoDeployment, StaleDeployment
 from collectibles.chain.registry import Deployment, Registry, chain_key
+from collectibles.domain.errors import InvalidRegistry, NoDeployment, StaleDeployment
 
 GENESIS_A = "0x" + "aa" * 32
 GENESIS_B = "0x" + "bb" * 32

@@ -205,7 +205,7 @@ def test_publish_series__image_is_cid_of_a_token_json__rejected(tmp_path):
         ).cid
         documents[2]["image"] = f"ipfs://{json_cid}"
 
-    with pytest.raises(InvalidMetadata, match="#2: image ipfs://.* points at a JSON document"):
+    with pytest.raises(InvalidMetadata, match=r"#2: image ipfs://.* points at a JSON document"):
         publish_series(CARD, ART, tmp_path / "out", documents=broken(point_at_json))
     assert not (tmp_path / "out").exists()
 

@@ -22,7 +22,7 @@ def test_write_examples__committed_files__have_not_drifted(tmp_path):
 
 def test_write_examples__files__are_valid_member_files(tmp_path):
     for path in write_examples(tmp_path):
-        seed, count = EXAMPLES[path.name]
+        _, count = EXAMPLES[path.name]
         assert len(load_members(path).members) == count
 
 

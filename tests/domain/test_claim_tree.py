@@ -79,7 +79,7 @@ def test_load_claims__missing_or_tampered__invalid(tmp_path):
         load_claims(tmp_path)
     write_claims(build_tree(MEMBERS), tmp_path)
     (tmp_path / "root.txt").write_text("0x" + "00" * 32)
-    with pytest.raises(InvalidClaims, match="root.txt does not match"):
+    with pytest.raises(InvalidClaims, match=r"root\.txt does not match"):
         load_claims(tmp_path)
     dump = json.loads((tmp_path / "tree.json").read_text())
     dump["tree"][0] = "0x" + "00" * 32

@@ -241,7 +241,6 @@ def test_load__tree_index_out_of_range__raises_invalid_merkle_tree(member_tree):
         StandardMerkleTree.load(dump)
 
 
-
 def test_leaf_hash__value_shorter_than_encoding__raises_invalid_merkle_tree():
     with pytest.raises(InvalidMerkleTree, match="has 1 fields, the encoding"):
         leaf_hash(README_ENCODING, [README_VALUES[0][0]])
@@ -260,6 +259,7 @@ def test_load__value_missing_a_field__raises_invalid_merkle_tree(member_tree):
 
     with pytest.raises(InvalidMerkleTree, match="fields, the encoding"):
         StandardMerkleTree.load(dump)
+
 
 # ------------------------------------------------------------------ cross-check with @openzeppelin/merkle-tree
 

@@ -24,9 +24,10 @@ def start(kind, port, folder):
     while time.monotonic() < deadline:
         try:
             rpc(url, "eth_chainId")
-            return process, url
         except OSError:
             time.sleep(0.3)
+        else:
+            return process, url
     os.killpg(process.pid, signal.SIGTERM)
     pytest.fail(f"make chain CHAIN={kind} did not start")
 

@@ -55,7 +55,8 @@ def test_deploy_flow__separate_chain__deploy_series_mint_airdrop_claim_and_resta
 ):
     admin = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # TEST::0
     deployed = last_json(ape_run("deploy", "--account", "TEST::0", "--json"))
-    assert deployed["deployed"] is True and deployed["genesis_hash"] == local_chain.genesis()
+    assert deployed["deployed"] is True
+    assert deployed["genesis_hash"] == local_chain.genesis()
     again = last_json(ape_run("deploy", "--account", "TEST::0", "--json"))
     assert (again["deployed"], again["address"]) == (False, deployed["address"])
 
@@ -82,13 +83,15 @@ def test_deploy_flow__separate_chain__deploy_series_mint_airdrop_claim_and_resta
             "--json",
         )
     )
-    assert len(minted["token_ids"]) == 130 and len(minted["tx_hashes"]) == 2
+    assert len(minted["token_ids"]) == 130
+    assert len(minted["tx_hashes"]) == 2
 
     sent = local_chain.nonce(admin)
     refused = ape_run(
         "mint", "--account", "TEST::0", "--series", ids["Court"], "--to", TREASURY, "--quantity", 71
     )
-    assert refused.returncode == 1 and "70 tokens left" in refused.stderr + refused.stdout
+    assert refused.returncode == 1
+    assert "70 tokens left" in refused.stderr + refused.stdout
     assert local_chain.nonce(admin) == sent
 
     # Airdrop the greeting card to a member file, then re-run: the second run sends nothing.
@@ -162,6 +165,7 @@ def test_deploy_flow__separate_chain__deploy_series_mint_airdrop_claim_and_resta
     assert stale.returncode == 1
     assert "restarted or reset" in stale.stderr + stale.stdout
     fresh = last_json(ape_run("deploy", "--account", "TEST::0", "--json"))
-    assert fresh["deployed"] is True and fresh["reset_detected"] is True
+    assert fresh["deployed"] is True
+    assert fresh["reset_detected"] is True
     registry = json.loads((tmp_path / "deployments.json").read_text())
     assert len(registry["chains"]) == 2

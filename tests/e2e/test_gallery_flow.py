@@ -133,8 +133,10 @@ def test_gallery_flow__published_and_minted__page_renders_the_chain(
         ]
         tab.screenshot(SCREENSHOT)
 
-    assert len(widths) == len(specs) and all(w > 0 for w in widths), widths
-    assert requested and all(url.startswith("file://") for url in requested), requested
+    assert len(widths) == len(specs), widths
+    assert all(w > 0 for w in widths), widths
+    assert requested, "the page requested nothing"
+    assert all(url.startswith("file://") for url in requested), requested
     assert (head["contract"], int(head["chainId"])) == (nft.address, chain.chain_id)
     assert [int(s["seriesId"]) for s in shown] == list(by_id)
     for s in shown:

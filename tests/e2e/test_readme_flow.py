@@ -34,7 +34,8 @@ def test_readme__ops_walkthrough__every_line_succeeds(anvil, tmp_path):
     env["PATH"] = f"{BIN}:{env['PATH']}"
     ape = str(Path(sys.executable).parent / "ape")
     commands = ops_commands()
-    assert len(commands) == 8 and all(README_URL in c for c in commands)
+    assert len(commands) == 8
+    assert all(README_URL in c for c in commands)
 
     for command in commands:
         argv = command.replace(".venv/bin/ape", ape).replace(README_URL, anvil.url).split()
