@@ -3,6 +3,8 @@ the network and prepares the signer; settings reach the commands flag > environm
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -19,10 +21,17 @@ from scripts.mint import cli as mint_cli
 from scripts.publish import cli as publish_cli
 from scripts.series import cli as series_cli
 
-MEMBERS = Path(__file__).resolve().parents[1] / "data" / "claim_members.csv"
+ROOT = Path(__file__).resolve().parents[2]
+MEMBERS = ROOT / "tests" / "data" / "claim_members.csv"
 FAN = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"  # TEST::3, in MEMBERS
 KEYFILE_ALIAS = "collectibles-test-signer"
 PASSPHRASE = "correct horse battery staple"
+IMPORT_ALL_SCRIPTS = """
+import importlib, os, pathlib
+for path in sorted(pathlib.Path("scripts").glob("*.py")):
+    importlib.import_module("scripts." + path.stem)
+print(os.environ.get("COLLECTIBLES_PUBLISH_BACKEND"))
+"""
 
 
 @pytest.fixture
@@ -222,14 +231,8 @@ def test_deploy__flag_over_env_file_over_ape_config_over_default(
     assert int(nft.defaultAdminDelay()) == 0  # nobody set it: the default
 
 
-def test_env_file__loaded_when_a_command_runs_not_at_import(env_file, monkeypatch):
-    import importlib
-
-    env_file(COLLECTIBLES_PUBLISH_BACKEND="kubo")
-    importlib.reload(settings_module)
-    importlib.reload(cli_module)
-    assert "COLLECTIBLES_PUBLISH_BACKEND" not in os.environ
-
+def backend_group():
+    """A ``Group`` of the scripts with one command that prints the ``--backend`` it resolved."""
     from scripts._params import backend_option
 
     @click.group(cls=cli_module.Group)
@@ -241,6 +244,25 @@ def test_env_file__loaded_when_a_command_runs_not_at_import(env_file, monkeypatc
     def show(backend):
         click.echo(backend)
 
+    return group
+
+
+def test_env_file__loaded_when_a_command_runs_not_at_import(env_file, monkeypatch):
+    path = env_file(COLLECTIBLES_PUBLISH_BACKEND="kubo")
+    # A fresh interpreter: importing every script must leave the environment as it was.
+    imported = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL_SCRIPTS],
+        cwd=ROOT,
+        env={**os.environ, "COLLECTIBLES_ENV_FILE": str(path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "None"
+    assert "COLLECTIBLES_PUBLISH_BACKEND" not in os.environ
+
+    group = backend_group()
     result = CliRunner().invoke(group, ["show"])
 
     assert result.exit_code == 0, result.output
@@ -251,17 +273,7 @@ def test_env_file__loaded_when_a_command_runs_not_at_import(env_file, monkeypatc
 def test_env_file__shell_variable_wins(env_file, monkeypatch):
     env_file(COLLECTIBLES_PUBLISH_BACKEND="kubo")
     monkeypatch.setenv("COLLECTIBLES_PUBLISH_BACKEND", "pinata")
-    from scripts._params import backend_option
-
-    @click.group(cls=cli_module.Group)
-    def group():
-        pass
-
-    @group.command()
-    @backend_option()
-    def show(backend):
-        click.echo(backend)
-
+    group = backend_group()
     assert CliRunner().invoke(group, ["show"]).output.strip() == "pinata"
 
 
