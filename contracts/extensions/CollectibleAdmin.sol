@@ -16,13 +16,13 @@ import {ICollectible} from "../interfaces/ICollectible.sol";
  * URI.
  */
 abstract contract CollectibleAdmin is ICollectible, AccessControlDefaultAdminRules, Pausable, ERC2981 {
-    /// @dev Mints, airdrops and sets claim roots.
+    /// @notice Mints, airdrops and sets claim roots.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
-    /// @dev Sets and freezes series base URIs and sets the contract URI.
+    /// @notice Sets and freezes series base URIs and sets the contract URI.
     bytes32 public constant METADATA_ROLE = keccak256("METADATA_ROLE");
 
-    /// @dev Royalty cap, in basis points of the sale price (10%).
+    /// @notice Royalty cap, in basis points of the sale price (10%).
     uint96 public constant MAX_ROYALTY_BPS = 1_000;
 
     /// @inheritdoc ICollectible

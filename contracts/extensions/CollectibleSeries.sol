@@ -16,10 +16,10 @@ import {CollectibleTransferPolicy} from "./CollectibleTransferPolicy.sol";
  * ownership slot, as the core's lazy runs need.
  */
 abstract contract CollectibleSeries is CollectibleTransferPolicy {
-    /// @dev Token ids of series `s` are `s * SERIES_STRIDE + serial`, serial from 1 to the series cap.
+    /// @notice Token ids of series `s` are `s * SERIES_STRIDE + serial`, serial from 1 to the series cap.
     uint256 public constant SERIES_STRIDE = 1_000_000;
 
-    /// @dev Largest {mintBatch}: bounds the back-scan of a lazily owned run (about 2,100 gas a token).
+    /// @notice Largest {mintBatch}: bounds the back-scan of a lazily owned run (about 2,100 gas a token).
     uint256 public constant MAX_MINT_BATCH = 128;
 
     /// @dev A series. First slot: everything a mint reads and writes, so a batch touches it once.

@@ -22,7 +22,20 @@ interface ICollectible {
         Soulbound
     }
 
-    /// @dev Everything known about a series, as returned by {series}.
+    /**
+     * @dev Everything known about a series, as returned by {series}:
+     *
+     * - `name`: the series' display name, never empty.
+     * - `baseURI`: a folder ending in `/` (token URIs are `<baseURI><serial>.json`) or one shared document.
+     * - `merkleRoot`: root of the claim tree, or zero when claims are closed.
+     * - `maxSupply`: the cap, from 1 to 999,999 serials.
+     * - `minted`: serials taken so far (burned ones included); the next mint takes serial `minted + 1`.
+     * - `burned`: tokens of the series burned so far.
+     * - `policy`: the series' {TransferPolicy}, fixed at creation.
+     * - `holdSeconds`: the hold period of a `GiftAfterHold` series, else zero.
+     * - `closed`: whether minting has stopped for good.
+     * - `metadataFrozen`: whether `baseURI` can no longer change.
+     */
     struct SeriesInfo {
         string name;
         string baseURI;
@@ -38,7 +51,15 @@ interface ICollectible {
 
     // ------------------------------------------------------------------ events
 
-    /// @dev Emitted when series `seriesId` is created.
+    /**
+     * @dev Emitted when series `seriesId` is created by {createSeries}.
+     * @param seriesId The new series' id (1, 2, …).
+     * @param name The series' display name.
+     * @param maxSupply The series' cap.
+     * @param policy The series' transfer policy, fixed for good.
+     * @param holdSeconds The hold period of a `GiftAfterHold` series, else zero.
+     * @param baseURI The series' first base URI (often a placeholder before the reveal).
+     */
     event SeriesCreated(
         uint256 indexed seriesId,
         string name,
@@ -48,82 +69,185 @@ interface ICollectible {
         string baseURI
     );
 
-    /// @dev Emitted when series `seriesId` is closed to minting for good.
+    /**
+     * @dev Emitted when series `seriesId` is closed to minting for good by {closeSeries}.
+     * @param seriesId The closed series.
+     */
     event SeriesClosed(uint256 indexed seriesId);
 
-    /// @dev Emitted when the base URI of series `seriesId` changes (a reveal, for instance).
+    /**
+     * @dev Emitted when the base URI of series `seriesId` changes (a reveal, for instance), beside ERC-4906's
+     * `BatchMetadataUpdate` over the series' token ids.
+     * @param seriesId The series whose metadata moved.
+     * @param baseURI The new base URI.
+     */
     event SeriesBaseURIUpdated(uint256 indexed seriesId, string baseURI);
 
-    /// @dev Emitted when the metadata of series `seriesId` is frozen for good.
+    /**
+     * @dev Emitted when the metadata of series `seriesId` is frozen for good by {freezeSeriesMetadata}.
+     * @param seriesId The frozen series.
+     */
     event SeriesMetadataFrozen(uint256 indexed seriesId);
 
-    /// @dev Emitted when the claim Merkle root of series `seriesId` is set to `root`.
+    /**
+     * @dev Emitted when the claim Merkle root of series `seriesId` is set by {setMerkleRoot}.
+     * @param seriesId The series.
+     * @param root The new root; zero closes claims.
+     */
     event MerkleRootUpdated(uint256 indexed seriesId, bytes32 root);
 
-    /// @dev Emitted when `account` claims token `tokenId` of series `seriesId`.
+    /**
+     * @dev Emitted when `account` claims a token of series `seriesId` with {claim}, after its {IERC721-Transfer}.
+     * @param seriesId The series claimed from.
+     * @param account The member the token went to (not necessarily the sender of the claim).
+     * @param tokenId The token minted.
+     */
     event Claimed(uint256 indexed seriesId, address indexed account, uint256 tokenId);
 
-    /// @dev Emitted once per executed airdrop batch: tokens `firstTokenId` to `firstTokenId + count - 1`.
+    /**
+     * @dev Emitted once per executed {airdrop} batch, after its transfers: the batch minted tokens `firstTokenId`
+     * to `firstTokenId + count - 1`. A replayed batch mints nothing and emits nothing.
+     * @param batchId The sender's id of the batch.
+     * @param seriesId The series the tokens belong to.
+     * @param firstTokenId The token the first recipient received.
+     * @param count The number of tokens (and recipients) in the batch.
+     */
     event AirdropExecuted(bytes32 indexed batchId, uint256 indexed seriesId, uint256 firstTokenId, uint256 count);
 
-    /// @dev Emitted when the default ERC-2981 royalty changes.
+    /**
+     * @dev Emitted when the default ERC-2981 royalty changes, at deployment or by {setDefaultRoyalty}.
+     * @param receiver The account royalties are paid to.
+     * @param feeNumerator The royalty, in basis points of the sale price.
+     */
     event DefaultRoyaltyUpdated(address indexed receiver, uint96 feeNumerator);
 
     // ------------------------------------------------------------------ errors
 
-    /// @dev `seriesId` does not name a created series.
+    /**
+     * @dev `seriesId` does not name a created series.
+     * @param seriesId The id asked for.
+     */
     error CollectibleUnknownSeries(uint256 seriesId);
 
-    /// @dev Minting would take series `seriesId` past its cap of `maxSupply` tokens.
+    /**
+     * @dev Minting would take series `seriesId` past its cap.
+     * @param seriesId The series.
+     * @param maxSupply The series' cap.
+     */
     error CollectibleMaxSupplyReached(uint256 seriesId, uint256 maxSupply);
 
-    /// @dev Series `seriesId` is closed to minting.
+    /**
+     * @dev Series `seriesId` is closed to minting.
+     * @param seriesId The series.
+     */
     error CollectibleSeriesClosed(uint256 seriesId);
 
-    /// @dev `maxSupply` is zero or above the per-series limit of 999,999.
+    /**
+     * @dev `maxSupply` is zero or above the per-series limit of 999,999.
+     * @param maxSupply The cap asked for.
+     */
     error CollectibleInvalidMaxSupply(uint256 maxSupply);
 
-    /// @dev A hold period was given for a policy that has none, or is longer than a uint32.
+    /**
+     * @dev A hold period was given for a policy that has none, or is longer than a uint32.
+     * @param policy The policy asked for.
+     * @param holdSeconds The hold period asked for.
+     */
     error CollectibleInvalidHold(TransferPolicy policy, uint256 holdSeconds);
 
     /// @dev A series needs a name.
     error CollectibleEmptySeriesName();
 
-    /// @dev A mint of `quantity` tokens was asked for; it must be at least one.
+    /**
+     * @dev A mint of `quantity` tokens was asked for; it must be at least one (and at most `MAX_MINT_BATCH` for
+     * {mintBatch}).
+     * @param quantity The quantity asked for.
+     */
     error CollectibleInvalidQuantity(uint256 quantity);
 
     /// @dev Airdrop batch ids must be non-zero.
     error CollectibleInvalidBatchId();
 
-    /// @dev The metadata of series `seriesId` is frozen.
+    /**
+     * @dev The metadata of series `seriesId` is frozen.
+     * @param seriesId The series.
+     */
     error CollectibleMetadataFrozen(uint256 seriesId);
 
-    /// @dev A royalty of `feeNumerator` basis points is above the cap of `maxFeeNumerator`.
+    /**
+     * @dev A royalty of `feeNumerator` basis points is above the cap.
+     * @param feeNumerator The royalty asked for, in basis points.
+     * @param maxFeeNumerator The cap, in basis points.
+     */
     error CollectibleRoyaltyTooHigh(uint96 feeNumerator, uint96 maxFeeNumerator);
 
-    /// @dev Series `seriesId` has no claim Merkle root.
+    /**
+     * @dev Series `seriesId` has no claim Merkle root.
+     * @param seriesId The series.
+     */
     error CollectibleClaimsNotOpen(uint256 seriesId);
 
-    /// @dev The proof does not show `account` in the claim tree of series `seriesId`.
+    /**
+     * @dev The proof does not show `account` in the claim tree of series `seriesId`.
+     * @param seriesId The series.
+     * @param account The account the claim was for.
+     */
     error CollectibleInvalidProof(uint256 seriesId, address account);
 
-    /// @dev `account` already claimed from series `seriesId`.
+    /**
+     * @dev `account` already claimed from series `seriesId`.
+     * @param seriesId The series.
+     * @param account The account the claim was for.
+     */
     error CollectibleAlreadyClaimed(uint256 seriesId, address account);
 
-    /// @dev Only the owner of `tokenId` may do this, and `caller` is not the owner.
+    /**
+     * @dev Only the owner of `tokenId` may do this (burn it, or move it under `GiftAfterHold`).
+     * @param tokenId The token.
+     * @param caller The account that tried.
+     */
     error CollectibleCallerNotOwner(uint256 tokenId, address caller);
 
-    /// @dev `tokenId` is soulbound and can never be transferred.
+    /**
+     * @dev `tokenId` is soulbound and can never be transferred.
+     * @param tokenId The token.
+     */
     error CollectibleSoulbound(uint256 tokenId);
 
-    /// @dev `tokenId` is in its holding period until timestamp `transferableAt`.
+    /**
+     * @dev `tokenId` is in its holding period.
+     * @param tokenId The token.
+     * @param transferableAt The timestamp from which its owner may gift it.
+     */
     error CollectibleHoldNotOver(uint256 tokenId, uint256 transferableAt);
 
-    /// @dev The policy of `tokenId` refuses approvals and operators.
+    /**
+     * @dev The policy of `tokenId` refuses approvals: only `Free` tokens can be approved.
+     * @param tokenId The token.
+     */
     error CollectibleApprovalNotAllowed(uint256 tokenId);
 
-    // --------------------------------------------------------------- functions
+    // -------------------------------------------------------------- series
 
+    /**
+     * @dev Creates a series and returns its id (1, 2, …). The policy can never change afterwards.
+     *
+     * Requirements:
+     *
+     * - the caller has `DEFAULT_ADMIN_ROLE`.
+     * - `seriesName` is not empty ({CollectibleEmptySeriesName}).
+     * - `maxSupply` is between 1 and `SERIES_STRIDE - 1` ({CollectibleInvalidMaxSupply}).
+     * - `holdSeconds` fits a uint32 and is zero unless `policy` is `GiftAfterHold` ({CollectibleInvalidHold}).
+     *
+     * Emits a {SeriesCreated} event.
+     *
+     * @param seriesName The series' display name.
+     * @param maxSupply The cap: serials run from 1 to `maxSupply`.
+     * @param policy Who may move the series' tokens, for good.
+     * @param holdSeconds How long a `GiftAfterHold` token stays with its owner before it can be gifted.
+     * @param baseURI The first base URI: a folder ending in `/` or one shared placeholder document.
+     * @return seriesId The new series' id.
+     */
     function createSeries(
         string calldata seriesName,
         uint256 maxSupply,
@@ -132,47 +256,243 @@ interface ICollectible {
         string calldata baseURI
     ) external returns (uint256 seriesId);
 
+    /**
+     * @dev Closes series `seriesId` to minting for good; tokens already minted are unaffected.
+     *
+     * Requirements: the caller has `DEFAULT_ADMIN_ROLE`; the series exists ({CollectibleUnknownSeries}).
+     *
+     * Emits a {SeriesClosed} event.
+     *
+     * @param seriesId The series to close.
+     */
     function closeSeries(uint256 seriesId) external;
 
+    /**
+     * @dev Returns everything known about series `seriesId`, which must exist ({CollectibleUnknownSeries}).
+     * @param seriesId The series.
+     * @return The series' name, base URI, claim root, cap, counts, policy, hold period and flags.
+     */
+    function series(uint256 seriesId) external view returns (SeriesInfo memory);
+
+    /**
+     * @dev Returns the number of series created; their ids are 1 to this number.
+     * @return The number of series.
+     */
+    function seriesCount() external view returns (uint256);
+
+    /**
+     * @dev Returns the number of tokens in existence: minted minus burned, over all series.
+     * @return The number of tokens.
+     */
+    function totalSupply() external view returns (uint256);
+
+    /**
+     * @dev Returns the series and the 1-based serial of `tokenId`, which must exist
+     * ({IERC721Errors-ERC721NonexistentToken}).
+     * @param tokenId The token.
+     * @return seriesId The token's series (`tokenId / 1_000_000`).
+     * @return serial The token's serial in its series (`tokenId % 1_000_000`).
+     */
+    function tokenSeries(uint256 tokenId) external view returns (uint256 seriesId, uint256 serial);
+
+    /**
+     * @dev Returns the timestamp at which the current owner of `tokenId` acquired it (minted or received it); a
+     * `GiftAfterHold` token's hold runs from there. `tokenId` must exist.
+     * @param tokenId The token.
+     * @return The acquisition timestamp, in seconds.
+     */
+    function acquiredAt(uint256 tokenId) external view returns (uint256);
+
+    // ------------------------------------------------------------- minting
+
+    /**
+     * @dev Mints the next serial of series `seriesId` to `to` and returns its token id. When `to` is a contract
+     * it must implement {IERC721Receiver-onERC721Received}.
+     *
+     * Requirements: the caller has `MINTER_ROLE`; not paused; `to` is not the zero address; the series exists,
+     * is open ({CollectibleSeriesClosed}) and below its cap ({CollectibleMaxSupplyReached}).
+     *
+     * Emits a {IERC721-Transfer} event, and an {IERC5192-Locked} event for a soulbound series.
+     *
+     * @param seriesId The series to mint from.
+     * @param to The recipient.
+     * @return tokenId The token minted.
+     */
     function mint(uint256 seriesId, address to) external returns (uint256 tokenId);
 
+    /**
+     * @dev Mints `quantity` consecutive serials of series `seriesId` to `to` (a treasury, say) and returns the
+     * first token id. Writes one ownership slot for the whole run. When `to` is a contract it must implement
+     * {IERC721Receiver-onERC721Received}, which is called once per token.
+     *
+     * Requirements: as {mint}, and `quantity` between 1 and `MAX_MINT_BATCH` ({CollectibleInvalidQuantity}).
+     *
+     * Emits one {IERC721-Transfer} event per token, and an {IERC5192-Locked} event per token for a soulbound
+     * series.
+     *
+     * @param seriesId The series to mint from.
+     * @param to The recipient of every token.
+     * @param quantity The number of tokens.
+     * @return firstTokenId The first token minted; the others follow it.
+     */
     function mintBatch(uint256 seriesId, address to, uint256 quantity) external returns (uint256 firstTokenId);
 
+    /**
+     * @dev Push airdrop: mints the next serials of series `seriesId`, one to each of `recipients`, in order, and
+     * returns the first token id. Recipients are members' wallets: like ERC-721's `_mint`, this does not call
+     * {IERC721Receiver-onERC721Received}.
+     *
+     * Idempotent: `batchId` (chosen by the sender, non-zero, e.g. a hash of the plan and the batch's index) is
+     * recorded once. Sending the same batch again, after a crash or a lost receipt, mints nothing and returns
+     * the first token id of the original execution.
+     *
+     * Requirements: the caller has `MINTER_ROLE`; not paused; `batchId` is not zero ({CollectibleInvalidBatchId});
+     * the series exists, is open and has room for every recipient; there is at least one recipient and none is
+     * the zero address ({IERC721Errors-ERC721InvalidReceiver}).
+     *
+     * Emits a {IERC721-Transfer} event per token, an {IERC5192-Locked} event per token for a soulbound series, and
+     * one {AirdropExecuted} event.
+     *
+     * @param seriesId The series to mint from.
+     * @param batchId The sender's id of this batch, recorded so that a replay mints nothing.
+     * @param recipients One wallet per token, in serial order.
+     * @return firstTokenId The token the first recipient received (now or in the original execution).
+     */
     function airdrop(
         uint256 seriesId,
         bytes32 batchId,
         address[] calldata recipients
     ) external returns (uint256 firstTokenId);
 
-    function setMerkleRoot(uint256 seriesId, bytes32 root) external;
-
-    function claim(uint256 seriesId, address account, bytes32[] calldata proof) external returns (uint256 tokenId);
-
-    function setSeriesBaseURI(uint256 seriesId, string calldata baseURI) external;
-
-    function freezeSeriesMetadata(uint256 seriesId) external;
-
-    function setContractURI(string calldata uri) external;
-
-    function setDefaultRoyalty(address receiver, uint96 feeNumerator) external;
-
-    function pause() external;
-
-    function unpause() external;
-
-    function burn(uint256 tokenId) external;
-
-    function series(uint256 seriesId) external view returns (SeriesInfo memory);
-
-    function seriesCount() external view returns (uint256);
-
-    function totalSupply() external view returns (uint256);
-
-    function tokenSeries(uint256 tokenId) external view returns (uint256 seriesId, uint256 serial);
-
-    function acquiredAt(uint256 tokenId) external view returns (uint256);
-
+    /**
+     * @dev Returns the first token id minted by airdrop batch `batchId`, or 0 if it has not been executed.
+     * @param batchId The sender's id of the batch.
+     * @return The batch's first token id, or 0.
+     */
     function airdropFirstTokenId(bytes32 batchId) external view returns (uint256);
 
+    /**
+     * @dev Burns `tokenId`. Policies never block burning: a soulbound badge can be given up.
+     *
+     * Requirements: not paused; the caller owns `tokenId` ({CollectibleCallerNotOwner}).
+     *
+     * Emits a {IERC721-Transfer} event to the zero address.
+     *
+     * @param tokenId The token to burn.
+     */
+    function burn(uint256 tokenId) external;
+
+    // -------------------------------------------------------------- claims
+
+    /**
+     * @dev Sets the claim Merkle root of series `seriesId`. Leaves are OpenZeppelin StandardMerkleTree leaves of
+     * type `["address"]`: `keccak256(bytes.concat(keccak256(abi.encode(account))))`. Setting the zero root
+     * closes claims. Accounts that claimed stay claimed when the root changes.
+     *
+     * Requirements: the caller has `MINTER_ROLE`; the series exists.
+     *
+     * Emits a {MerkleRootUpdated} event.
+     *
+     * @param seriesId The series.
+     * @param root The root of the claim tree, or zero.
+     */
+    function setMerkleRoot(uint256 seriesId, bytes32 root) external;
+
+    /**
+     * @dev Mints the next serial of series `seriesId` to `account`, which proves membership of the series' claim
+     * tree with `proof`. Anyone may submit the claim (and pay its gas); the token always goes to `account`, once
+     * per series. When `account` is a contract it must implement {IERC721Receiver-onERC721Received}.
+     *
+     * Requirements: not paused; the series has a root ({CollectibleClaimsNotOpen}), is open and below its cap;
+     * the account has not claimed from this series before ({CollectibleAlreadyClaimed}); the proof is valid
+     * ({CollectibleInvalidProof}).
+     *
+     * Emits {IERC721-Transfer} and {Claimed} events, and an {IERC5192-Locked} event for a soulbound series.
+     *
+     * @param seriesId The series to claim from.
+     * @param account The member claiming, and the recipient of the token.
+     * @param proof The sibling hashes from `account`'s leaf to the root.
+     * @return tokenId The token minted.
+     */
+    function claim(uint256 seriesId, address account, bytes32[] calldata proof) external returns (uint256 tokenId);
+
+    /**
+     * @dev Returns whether `account` has claimed from series `seriesId`.
+     * @param seriesId The series.
+     * @param account The member.
+     * @return Whether the claim was made.
+     */
     function hasClaimed(uint256 seriesId, address account) external view returns (bool);
+
+    // ------------------------------------------------------------ metadata
+
+    /**
+     * @dev Sets the base URI of series `seriesId`, typically the reveal from a placeholder to `ipfs://<cid>/`.
+     *
+     * Requirements: the caller has `METADATA_ROLE`; the series exists and its metadata is not frozen
+     * ({CollectibleMetadataFrozen}).
+     *
+     * Emits a {SeriesBaseURIUpdated} event and an ERC-4906 {IERC4906-BatchMetadataUpdate} over the series' token
+     * ids (serial 1 to the cap).
+     *
+     * @param seriesId The series.
+     * @param baseURI The new base URI: a folder ending in `/` or one shared document.
+     */
+    function setSeriesBaseURI(uint256 seriesId, string calldata baseURI) external;
+
+    /**
+     * @dev Freezes the metadata of series `seriesId` for good: its base URI can no longer change.
+     *
+     * Requirements: the caller has `METADATA_ROLE`; the series exists and is not frozen yet
+     * ({CollectibleMetadataFrozen}).
+     *
+     * Emits a {SeriesMetadataFrozen} event.
+     *
+     * @param seriesId The series.
+     */
+    function freezeSeriesMetadata(uint256 seriesId) external;
+
+    /**
+     * @dev Sets the ERC-7572 collection metadata URI.
+     *
+     * Requirements: the caller has `METADATA_ROLE`.
+     *
+     * Emits an {IERC7572-ContractURIUpdated} event.
+     *
+     * @param uri The URI of the collection's metadata JSON.
+     */
+    function setContractURI(string calldata uri) external;
+
+    // --------------------------------------------------------------- admin
+
+    /**
+     * @dev Sets the default ERC-2981 royalty: `feeNumerator` basis points to `receiver`.
+     *
+     * Requirements: the caller has `DEFAULT_ADMIN_ROLE`; `feeNumerator` is at most `MAX_ROYALTY_BPS`
+     * ({CollectibleRoyaltyTooHigh}); `receiver` is not the zero address.
+     *
+     * Emits a {DefaultRoyaltyUpdated} event.
+     *
+     * @param receiver The account royalties are paid to.
+     * @param feeNumerator The royalty, in basis points of the sale price.
+     */
+    function setDefaultRoyalty(address receiver, uint96 feeNumerator) external;
+
+    /**
+     * @dev Stops minting, airdrops, claims, transfers and burns until {unpause}.
+     *
+     * Requirements: the caller has `DEFAULT_ADMIN_ROLE`; not paused.
+     *
+     * Emits a {Pausable-Paused} event.
+     */
+    function pause() external;
+
+    /**
+     * @dev Lifts a {pause}.
+     *
+     * Requirements: the caller has `DEFAULT_ADMIN_ROLE`; paused.
+     *
+     * Emits a {Pausable-Unpaused} event.
+     */
+    function unpause() external;
 }
