@@ -15,12 +15,15 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectibles.domain.tokens import token_id
 from collectibles.ipfs.blockstore import BlockStore, NotFound
 from collectibles.ipfs.cid import parse_cid
 from collectibles.ipfs.unixfs import add_bytes
+
+if TYPE_CHECKING:
+    from ape.contracts import ContractInstance
 
 Fetch = Callable[[str, list[str]], tuple[str, bytes]]
 """``(cid, path) -> (CID of the file the path names in the DAG, the bytes fetched)``."""
@@ -81,7 +84,7 @@ def gateway_fetcher(store: BlockStore, gateway_url: str, timeout: float = 10) ->
     return fetch
 
 
-def audit_series(nft: Any, series_id: int, fetch: Fetch) -> SeriesAudit:
+def audit_series(nft: ContractInstance, series_id: int, fetch: Fetch) -> SeriesAudit:
     """Audit every token minted in ``series_id`` of ``nft`` (an Ape contract instance)."""
     from ape.exceptions import ContractLogicError
     from web3.exceptions import ContractLogicError as Web3LogicError
@@ -101,7 +104,7 @@ def audit_series(nft: Any, series_id: int, fetch: Fetch) -> SeriesAudit:
     return SeriesAudit(series_id, str(info.name), int(info.minted), int(info.burned), tokens)
 
 
-def _readers(nft: Any) -> tuple[Callable[[int], Any], Callable[[int], Any]]:
+def _readers(nft: ContractInstance) -> tuple[Callable[[int], Any], Callable[[int], Any]]:
     """``ownerOf`` and ``tokenURI`` as plain web3 calls when ``nft`` is an Ape contract: an audit makes two
     calls per token, and Ape's call machinery costs a few milliseconds each."""
     contract_type = getattr(nft, "contract_type", None)

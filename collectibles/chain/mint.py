@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from collectibles.domain.errors import SupplyExceeded, UnknownSeries
 from collectibles.domain.tokens import MAX_MINT_BATCH
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+    from ape.contracts import ContractInstance
 
 
 def batch_sizes(quantity: int, size: int = MAX_MINT_BATCH) -> list[int]:
@@ -25,7 +29,7 @@ class MintResult:
     tx_hashes: list[str] = field(default_factory=list)
 
 
-def remaining_supply(nft: Any, series_id: int) -> int:
+def remaining_supply(nft: ContractInstance, series_id: int) -> int:
     """Editions of ``series_id`` still mintable; :class:`UnknownSeries` if there is no such series."""
     if not 1 <= series_id <= (count := int(nft.seriesCount())):
         raise UnknownSeries(series_id, count)
@@ -33,7 +37,9 @@ def remaining_supply(nft: Any, series_id: int) -> int:
     return int(info.maxSupply) - int(info.minted)
 
 
-def mint_tokens(nft: Any, series_id: int, to: str, quantity: int, sender: Any) -> MintResult:
+def mint_tokens(
+    nft: ContractInstance, series_id: int, to: str, quantity: int, sender: AccountAPI
+) -> MintResult:
     """Mint ``quantity`` tokens of ``series_id`` to ``to``; checks the remaining supply before sending."""
     if (left := remaining_supply(nft, series_id)) < quantity:
         raise SupplyExceeded(series_id, quantity, left)

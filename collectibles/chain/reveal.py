@@ -7,9 +7,13 @@ unchanged content again is a no-op.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from collectibles.domain.errors import SeriesMetadataFrozen
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+    from ape.contracts import ContractInstance
 
 
 @dataclass
@@ -26,10 +30,10 @@ class RevealResult:
 
 
 def reveal(
-    nft: Any,
+    nft: ContractInstance,
     series_id: int,
     base_uri: str,
-    sender: Any,
+    sender: AccountAPI,
     *,
     freeze: bool = False,
     contract_uri: str | None = None,

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectibles.domain.catalogue import SeriesSpec, load_catalogue
 from collectibles.domain.tokens import TransferPolicy
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+    from ape.contracts import ContractInstance
 
 
 @dataclass
@@ -23,7 +27,7 @@ class SeriesOutcome:
     """For a series that already existed: how it differs from the spec (cap, policy, hold), if at all."""
 
 
-def existing_series(nft: Any) -> dict[str, tuple[int, Any]]:
+def existing_series(nft: ContractInstance) -> dict[str, tuple[int, Any]]:
     """``(series id, SeriesInfo)`` on chain by name (the first series of a name wins)."""
     found: dict[str, tuple[int, Any]] = {}
     for series_id in range(1, int(nft.seriesCount()) + 1):
@@ -42,7 +46,9 @@ def differences(spec: SeriesSpec, info: Any) -> list[str]:
     return [f"{key}: wanted {want}, on chain {have}" for key, want, have in pairs if want != have]
 
 
-def ensure_series(nft: Any, specs: list[SeriesSpec], sender: Any) -> list[SeriesOutcome]:
+def ensure_series(
+    nft: ContractInstance, specs: list[SeriesSpec], sender: AccountAPI
+) -> list[SeriesOutcome]:
     """Create every spec whose name is not on chain yet; report the others with their existing id."""
     on_chain = existing_series(nft)
     outcomes = []
@@ -67,7 +73,7 @@ def ensure_series(nft: Any, specs: list[SeriesSpec], sender: Any) -> list[Series
     return outcomes
 
 
-def pending(nft: Any, specs: list[SeriesSpec]) -> list[SeriesSpec]:
+def pending(nft: ContractInstance, specs: list[SeriesSpec]) -> list[SeriesSpec]:
     """The specs that :func:`ensure_series` would create."""
     on_chain = existing_series(nft)
     return [s for s in specs if s.name not in on_chain]

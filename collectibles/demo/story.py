@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_account import Account
 
@@ -33,6 +33,11 @@ from collectibles.domain.claim_tree import build_tree
 from collectibles.domain.members import load_members, parse_members
 from collectibles.domain.tokens import TransferPolicy, token_id
 from collectibles.ipfs.blockstore import BlockStore
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI, ProviderAPI
+    from ape.contracts import ContractInstance
+    from ape.managers.project import ProjectManager
 
 GREETING, COURT, BADGE = "Spring Festival Greeting Card", "Court", "All-Star Badge"
 
@@ -67,7 +72,9 @@ class DemoResult:
     """The HTML gallery (``index.html``), beside ``summary.json``."""
 
 
-def run_demo(project: Any, provider: Any, admin: Any, workdir: Path, examples: Path) -> DemoResult:
+def run_demo(
+    project: ProjectManager, provider: ProviderAPI, admin: AccountAPI, workdir: Path, examples: Path
+) -> DemoResult:
     """Tell the story with ``admin`` (a funded account) on the chain behind ``provider``; files under
     ``workdir``, which is emptied first so every run starts clean. ``examples`` holds the catalogue and
     the member files (the project's ``examples/``)."""
@@ -233,7 +240,9 @@ def describe(result: DemoResult) -> list[str]:
     return lines
 
 
-def _series_summary(nft: Any, series_id: int, audit: Any, published: Any, gas: float) -> dict:
+def _series_summary(
+    nft: ContractInstance, series_id: int, audit: Any, published: Any, gas: float
+) -> dict:
     info = nft.series(series_id)
     policy = TransferPolicy(int(info.policy))
     return {
