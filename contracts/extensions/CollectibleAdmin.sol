@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ERC2981} from "@openzeppelin/contracts/token/common/ERC2981.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
@@ -11,9 +13,9 @@ import {ICollectible} from "../interfaces/ICollectible.sol";
  * @dev The admin powers of {Collectible}: the role names, the pause, and the default ERC-2981 royalty under a cap.
  *
  * Roles: `DEFAULT_ADMIN_ROLE` (two-step transfer with a delay, from {AccessControlDefaultAdminRules}, whose
- * constructor arguments the final contract gives) creates and closes series, pauses, sets royalties and grants the other roles;
- * `MINTER_ROLE` mints, airdrops and sets claim roots; `METADATA_ROLE` sets and freezes base URIs and the contract
- * URI.
+ * constructor arguments the final contract gives) creates and closes series, pauses, sets royalties and grants the
+ * other roles; `MINTER_ROLE` mints, airdrops and sets claim roots; `METADATA_ROLE` sets and freezes base URIs and
+ * the contract URI.
  */
 abstract contract CollectibleAdmin is ICollectible, AccessControlDefaultAdminRules, Pausable, ERC2981 {
     /// @notice Mints, airdrops and sets claim roots.
@@ -40,8 +42,13 @@ abstract contract CollectibleAdmin is ICollectible, AccessControlDefaultAdminRul
         _unpause();
     }
 
-    /// @dev Both bases answer ERC-165 queries: roles ({AccessControl} with its default admin rules) and ERC-2981.
-    function supportsInterface(bytes4 interfaceId) public view virtual override(AccessControlDefaultAdminRules, ERC2981) returns (bool) {
+    /**
+     * @inheritdoc AccessControlDefaultAdminRules
+     * @dev Both bases answer ERC-165 queries: roles (with the default admin rules) and ERC-2981.
+     */
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view virtual override(AccessControlDefaultAdminRules, ERC2981) returns (bool) {
         return super.supportsInterface(interfaceId);
     }
 

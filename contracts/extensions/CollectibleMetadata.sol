@@ -36,7 +36,8 @@ abstract contract CollectibleMetadata is CollectibleSeries, IERC721Metadata, IER
     }
 
     /**
-     * @dev See {IERC721Metadata-tokenURI}. A base URI ending in `/` names a folder: the token's URI is
+     * @inheritdoc IERC721Metadata
+     * @dev A base URI ending in `/` names a folder: the token's URI is
      * `<baseURI><serial>.json`. Any other base URI is one document shared by the whole series, such as a
      * placeholder before the reveal.
      */

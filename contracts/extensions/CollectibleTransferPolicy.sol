@@ -37,7 +37,8 @@ abstract contract CollectibleTransferPolicy is ERC721Packed, CollectibleAdmin, I
     }
 
     /**
-     * @dev See {IERC6454-isTransferable}. Answers for a transfer by the owner (the only caller a `GiftAfterHold`
+     * @inheritdoc IERC6454
+     * @dev Answers for a transfer by the owner (the only caller a `GiftAfterHold`
      * token accepts): `false` while paused, when `from` is not the owner, for soulbound tokens and for gifts before
      * the hold is over. Burns (`to == 0`) by the owner are always allowed; mints (`from == 0`) to a non-zero
      * address are allowed for serials of an open series not minted yet and within its cap (a batch can mint
@@ -57,7 +58,11 @@ abstract contract CollectibleTransferPolicy is ERC721Packed, CollectibleAdmin, I
         // slither-disable-end incorrect-equality
     }
 
-    /// @dev Whether `tokenId` is among the serials its series could still mint.
+    /**
+     * @dev Whether `tokenId` is among the serials its series could still mint.
+     * @param tokenId The token id asked about.
+     * @return Whether a mint could create it.
+     */
     function _mintable(uint256 tokenId) internal view virtual returns (bool);
 
     /// @dev Transfers stop while paused ({Pausable-EnforcedPause}), before any other check.

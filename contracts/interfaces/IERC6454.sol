@@ -12,6 +12,11 @@ interface IERC6454 {
      * Requirements:
      *
      * - `tokenId` must exist, unless `from` is the zero address.
+     *
+     * @param tokenId The token.
+     * @param from The current owner, or the zero address for a mint.
+     * @param to The recipient, or the zero address for a burn.
+     * @return Whether the transfer would go through now.
      */
     function isTransferable(uint256 tokenId, address from, address to) external view returns (bool);
 }

@@ -8,6 +8,9 @@ interface IERC7572 {
     /// @dev Emitted when the value returned by {contractURI} changes.
     event ContractURIUpdated();
 
-    /// @dev Returns the URI of the collection-level metadata JSON.
+    /**
+     * @dev Returns the URI of the collection-level metadata JSON.
+     * @return The URI.
+     */
     function contractURI() external view returns (string memory);
 }

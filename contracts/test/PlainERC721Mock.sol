@@ -9,10 +9,16 @@ contract PlainERC721Mock is ERC721 {
 
     constructor() ERC721("Plain", "PLAIN") {}
 
+    /**
+     * @dev Mints the next token ids to `recipients`, one each, with OpenZeppelin's `_mint`.
+     * @param recipients One wallet per token.
+     */
     function airdrop(address[] calldata recipients) external {
         uint256 tokenId = _nextTokenId;
-        for (uint256 i = 0; i < recipients.length; ++i) {
-            _mint(recipients[i], tokenId++);
+        uint256 count = recipients.length;
+        for (uint256 i = 0; i < count; ++i) {
+            _mint(recipients[i], tokenId);
+            ++tokenId;
         }
         _nextTokenId = tokenId;
     }

@@ -56,9 +56,9 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // ------------------------------------------------------------------ storage
 
     mapping(uint256 tokenId => uint256 packed) private _packedOwnerships;
-    mapping(address owner => uint256) private _balances;
-    mapping(uint256 tokenId => address) private _tokenApprovals;
-    mapping(address owner => mapping(address operator => bool)) private _operatorApprovals;
+    mapping(address owner => uint256 balance) private _balances;
+    mapping(uint256 tokenId => address approved) private _tokenApprovals;
+    mapping(address owner => mapping(address operator => bool approved)) private _operatorApprovals;
 
     // ------------------------------------------------------------ ERC-721 views
 
@@ -87,7 +87,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // -------------------------------------------------------- ERC-721 approvals
 
     /**
-     * @dev See {IERC721-approve}. {_authorizeApproval} may refuse it: {Collectible} refuses approvals for tokens
+     * @inheritdoc IERC721
+     * @dev {_authorizeApproval} may refuse it: {Collectible} refuses approvals for tokens
      * whose transfer policy is not `Free`, so no marketplace can list them.
      */
     function approve(address to, uint256 tokenId) external {
@@ -102,7 +103,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     }
 
     /**
-     * @dev See {IERC721-setApprovalForAll}. Operators are account-wide; {_authorizeTransfer} still decides which
+     * @inheritdoc IERC721
+     * @dev Operators are account-wide; {_authorizeTransfer} still decides which
      * tokens they can move ({Collectible}: only `Free` ones).
      */
     function setApprovalForAll(address operator, bool approved) external {
@@ -114,7 +116,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // -------------------------------------------------------- ERC-721 transfers
 
     /**
-     * @dev See {IERC721-transferFrom}. Runs {_beforeTransfer} first, then {_authorizeTransfer} on the token's
+     * @inheritdoc IERC721
+     * @dev Runs {_beforeTransfer} first, then {_authorizeTransfer} on the token's
      * ownership word; the extra data travel with the token and the acquisition time restarts.
      */
     function transferFrom(address from, address to, uint256 tokenId) public {
@@ -128,8 +131,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         // Cannot underflow: `from` owns `tokenId`, so its balance is at least one. Cannot overflow: a balance is
         // at most the number of tokens ever minted, far below 2**256.
         unchecked {
-            _balances[from] -= 1;
-            _balances[to] += 1;
+            --_balances[from];
+            ++_balances[to];
         }
         if (prev & _BITMASK_NEXT_INITIALIZED == 0) _initializeNext(tokenId, prev);
         _packedOwnerships[tokenId] = _pack(to, prev & _BITMASK_EXTRA) | _BITMASK_NEXT_INITIALIZED;
@@ -156,6 +159,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     function _isMinted(uint256 tokenId) internal view virtual returns (bool);
 
     /// @dev Runs first in {transferFrom} and the safe transfers, before any other check. Does nothing here.
+    // A hook: the default is to do nothing, extensions override it.
+    // solhint-disable-next-line no-empty-blocks
     function _beforeTransfer() internal view virtual {}
 
     /**
@@ -173,10 +178,14 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     }
 
     /// @dev Reverts if `tokenId`, whose ownership word is `packed`, may not be approved. Allows every token here.
-    function _authorizeApproval(uint256 packed, uint256 tokenId) internal view virtual {}
+    // A hook: the default allows everything, extensions override it.
+    // solhint-disable-next-line no-empty-blocks
+    function _authorizeApproval(uint256 /* packed */, uint256 /* tokenId */) internal view virtual {}
 
     /// @dev Whether tokens minted with these extra data (or ownership word) are soulbound. None are here.
-    function _isLocked(uint256 packed) internal pure virtual returns (bool) {}
+    function _isLocked(uint256 /* packed */) internal pure virtual returns (bool) {
+        return false;
+    }
 
     // ------------------------------------------------------------------ minting
 
@@ -190,7 +199,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         _packedOwnerships[tokenId] = _pack(to, extra) | _BITMASK_NEXT_INITIALIZED;
         // Cannot overflow: a balance is at most the number of tokens ever minted, far below 2**256.
         unchecked {
-            _balances[to] += 1;
+            ++_balances[to];
         }
         emit Transfer(address(0), to, tokenId);
         if (_isLocked(extra)) emit IERC5192.Locked(tokenId);
@@ -251,6 +260,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * Solidity's version spends a few hundred gas per token more: a bounds check and an ABI validation of each
      * element, the memory an `emit` builds, and checked increments of the two counters.
      */
+    // Most of its lines are the step-by-step comments of the assembly.
+    // solhint-disable-next-line function-max-lines
     function _mintEach(address[] calldata recipients, uint256 firstTokenId, uint256 extra) internal {
         // Every token of the batch gets its own slot, so every successor slot is (or will be) written.
         uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra | _BITMASK_NEXT_INITIALIZED;
@@ -261,6 +272,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         // Memory-safe: the block writes only the scratch space [0x00, 0x40) and the 128 bytes from the free
         // memory pointer, which it reads but never moves; Solidity considers memory past that pointer unused, so
         // nothing it holds is overwritten. It allocates nothing and returns to Solidity with memory as it found it.
+        // The airdrop's per-token cost, documented above.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Hash inputs, two words each, at the free memory pointer m:
             //   [m, m + 0x40)         = (tokenId, _packedOwnerships.slot): keccak256 is the ownership slot;
@@ -322,7 +335,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         delete _tokenApprovals[tokenId];
         // Cannot underflow: `owner` owns `tokenId`.
         unchecked {
-            _balances[owner] -= 1;
+            --_balances[owner];
         }
         if (prev & _BITMASK_NEXT_INITIALIZED == 0) _initializeNext(tokenId, prev);
         // The owner bits stay, so a back-scan never walks past a burned token into an earlier run.
