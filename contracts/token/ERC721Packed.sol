@@ -27,9 +27,10 @@ import {IERC5192} from "../interfaces/IERC5192.sol";
  *
  * The balance of `owner` is the whole word `_balances[owner]`, at `keccak256(abi.encode(owner, _balances.slot))`.
  *
- * Lazy runs. {_mintRun} writes only the slot of the first token of its run, as ERC721A does; the owner of a later
- * token in the run is found by scanning back to the nearest written slot ({_packedOwnershipOf}), and a transfer
- * or burn writes the next slot ({_initializeNext}) before it changes its own. A written slot is never zero (it
+ * Lazy runs. {_safeMintRun} writes only the slot of the first token of its run, as ERC721A does; the owner of a
+ * later token in the run is found by scanning back to the nearest written slot ({_packedOwnershipOf}), and a
+ * transfer or burn writes the next slot ({_initializeNext}) before it changes its own. {_mint} and {_mintEach}
+ * write every slot. A written slot is never zero (it
  * always holds an owner), so zero means "not written". The extension says which token ids exist through
  * {_isMinted} and guarantees the scan's stop: the first token id of every mint is written.
  *
@@ -134,6 +135,9 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
             --_balances[from];
             ++_balances[to];
         }
+        // Tested here rather than in {_initializeNext}: the usual token has the bit, and skips the call. A bit of the
+        // ownership word, not the timestamp slither's incorrect-equality detector sees beside it.
+        // slither-disable-next-line incorrect-equality
         if (prev & _BITMASK_NEXT_INITIALIZED == 0) _initializeNext(tokenId, prev);
         _packedOwnerships[tokenId] = _pack(to, prev & _BITMASK_EXTRA) | _BITMASK_NEXT_INITIALIZED;
         emit Transfer(from, to, tokenId);
@@ -234,10 +238,18 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
 
     /**
      * @dev Push mint: mints `firstTokenId`, `firstTokenId + 1`, … to `recipients`, one each and in order, with
-     * extra data `extra`. The ids must not exist and must be known to {_isMinted} already. Like {_mint}, does not
-     * call {IERC721Receiver-onERC721Received}.
+     * extra data `extra` (bits [216, 256), in place). Like {_mint}, does not call
+     * {IERC721Receiver-onERC721Received}.
      *
-     * Requirements: no recipient is the zero address (else {ERC721InvalidReceiver}).
+     * What the caller must have checked, once for the whole batch, so that the loop checks nothing per token but
+     * the recipient ({CollectibleAirdrop} does it with {CollectibleSeries-_reserve}): `recipients` is not empty;
+     * the ids `firstTokenId` to `firstTokenId + recipients.length - 1` were never minted (so their slots are
+     * zero and no balance or approval refers to them), and {_isMinted} already counts them (the series' minted
+     * count was raised first), so a lookup of any of them during or after the batch finds its own slot. The ids
+     * stay inside one series, below its cap and far below 2**256, so `tokenId + 1` cannot overflow.
+     *
+     * Requirements: no recipient is the zero address or a word with dirty upper bits (either reverts with
+     * {ERC721InvalidReceiver} carrying the word as given).
      *
      * Emits a {Transfer} event per token, and an {IERC5192-Locked} event per token when {_isLocked} says so.
      *
@@ -247,11 +259,11 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * ```solidity
      * uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra | _BITMASK_NEXT_INITIALIZED;
      * for (uint256 i = 0; i < recipients.length; ++i) {
-     *     address to = recipients[i]; // reverts on an argument with dirty upper bits
+     *     address to = recipients[i]; // Solidity reverts without data on dirty upper bits
      *     if (to == address(0)) revert ERC721InvalidReceiver(address(0));
      *     uint256 tokenId = firstTokenId + i;
      *     _packedOwnerships[tokenId] = uint256(uint160(to)) | word;
-     *     unchecked { _balances[to] += 1; }
+     *     unchecked { ++_balances[to]; }
      *     emit Transfer(address(0), to, tokenId);
      *     if (_isLocked(extra)) emit IERC5192.Locked(tokenId);
      * }
@@ -269,10 +281,12 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         bytes4 invalidReceiver = ERC721InvalidReceiver.selector;
         bytes32 transferTopic = Transfer.selector;
         bytes32 lockedTopic = IERC5192.Locked.selector;
-        // Memory-safe: the block writes only the scratch space [0x00, 0x40) and the 128 bytes from the free
-        // memory pointer, which it reads but never moves; Solidity considers memory past that pointer unused, so
-        // nothing it holds is overwritten. It allocates nothing and returns to Solidity with memory as it found it.
-        // The airdrop's per-token cost, documented above.
+        // "memory-safe" in the sense of Solidity's documentation, which lets the optimizer move stack variables to
+        // memory around the block: the block writes only the scratch space [0x00, 0x40) (the error selector and
+        // argument of a revert, the data of a Locked log) and the 128 bytes from the free memory pointer, which it
+        // reads but never moves, i.e. temporary memory that Solidity treats as unallocated. It allocates nothing,
+        // so nothing Solidity keeps in memory is overwritten, and it leaves the free memory pointer as it was.
+        // Inline assembly: the airdrop's per-token cost, documented above.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Hash inputs, two words each, at the free memory pointer m:
@@ -283,8 +297,9 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
             mstore(add(m, 0x20), _packedOwnerships.slot)
             mstore(add(m, 0x60), _balances.slot)
             let tokenId := firstTokenId
-            // `recipients` is a calldata array: its elements are the `count` words from `recipients.offset`. Its
-            // length was checked against calldata by the ABI decoder, so every word read below is in bounds.
+            // `recipients` is a calldata array: its elements are the `recipients.length` words from
+            // `recipients.offset`. The ABI decoder checked offset and length against the calldata size, so every
+            // word read below is in bounds.
             let end := add(recipients.offset, shl(5, recipients.length))
             for {
                 let p := recipients.offset
@@ -304,8 +319,9 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
                 // acquisition time, the next-initialized bit and the extra data, none of which overlap the owner.
                 mstore(m, tokenId)
                 sstore(keccak256(m, 0x40), or(to, word))
-                // Balance: cannot overflow, a balance is at most the number of tokens ever minted (below 2**256),
-                // so the plain `add` equals the `unchecked` increment above.
+                // Balance: cannot overflow, a balance is at most the number of tokens ever minted, and every mint
+                // takes serials below its series' cap (at most 999,999 per series, as many series as transactions
+                // can create), far below 2**256; so the plain `add` equals the `unchecked` increment above.
                 mstore(add(m, 0x40), to)
                 let balanceSlot := keccak256(add(m, 0x40), 0x40)
                 sstore(balanceSlot, add(sload(balanceSlot), 1))
@@ -316,7 +332,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
                     mstore(0x00, tokenId)
                     log1(0x00, 0x20, lockedTopic)
                 }
-                // Cannot overflow: the caller reserved these ids, so the last is below its series' end.
+                // Cannot overflow: the caller reserved these ids inside one series (see above).
                 tokenId := add(tokenId, 1)
             }
         }
@@ -337,6 +353,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         unchecked {
             --_balances[owner];
         }
+        // A bit of the ownership word, not a timestamp (see {transferFrom}).
+        // slither-disable-next-line incorrect-equality
         if (prev & _BITMASK_NEXT_INITIALIZED == 0) _initializeNext(tokenId, prev);
         // The owner bits stay, so a back-scan never walks past a burned token into an earlier run.
         _packedOwnerships[tokenId] = prev | _BITMASK_BURNED | _BITMASK_NEXT_INITIALIZED;
@@ -374,7 +392,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     }
 
     /**
-     * @dev Before token `tokenId` (ownership word `prev`, next slot not known to be written) changes hands, writes
+     * @dev Before token `tokenId` (ownership word `prev`, whose next-initialized bit is clear) changes hands, writes
      * `prev` into the slot of the next token if that token exists and was found by scanning back over `tokenId`.
      */
     function _initializeNext(uint256 tokenId, uint256 prev) private {
