@@ -15,10 +15,12 @@ contract PlainERC721Mock is ERC721 {
      */
     function airdrop(address[] calldata recipients) external {
         uint256 tokenId = _nextTokenId;
-        uint256 count = recipients.length;
-        for (uint256 i = 0; i < count; ++i) {
-            _mint(recipients[i], tokenId);
-            ++tokenId;
+        // The naive loop the gas benchmark compares against, kept as first measured: solhint's gas hints would
+        // move the comparison's figure.
+        // solhint-disable-next-line gas-length-in-loops
+        for (uint256 i = 0; i < recipients.length; ++i) {
+            // solhint-disable-next-line gas-increment-by-one
+            _mint(recipients[i], tokenId++);
         }
         _nextTokenId = tokenId;
     }
