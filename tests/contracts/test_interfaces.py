@@ -31,18 +31,18 @@ def interface_id(*signatures):
     return "0x" + functools.reduce(lambda a, b: a ^ b, selectors).to_bytes(4, "big").hex()
 
 
-@pytest.mark.parametrize("name, interface", SUPPORTED.items(), ids=list(SUPPORTED))
+@pytest.mark.parametrize(("name", "interface"), SUPPORTED.items(), ids=list(SUPPORTED))
 def test_supports_interface__implemented__true(collectible, name, interface):
     assert collectible.supportsInterface(interface) is True
 
 
-@pytest.mark.parametrize("name, interface", UNSUPPORTED.items(), ids=list(UNSUPPORTED))
+@pytest.mark.parametrize(("name", "interface"), UNSUPPORTED.items(), ids=list(UNSUPPORTED))
 def test_supports_interface__not_implemented__false(collectible, name, interface):
     assert collectible.supportsInterface(interface) is False
 
 
 @pytest.mark.parametrize(
-    "name, signatures",
+    ("name", "signatures"),
     [
         pytest.param("ERC5192", ["locked(uint256)"], id="ERC5192"),
         pytest.param("ERC6454", ["isTransferable(uint256,address,address)"], id="ERC6454"),

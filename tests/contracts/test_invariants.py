@@ -87,8 +87,8 @@ class Model:
         self.cap = {series_ids["free"]: FREE_CAP, series_ids["badge"]: BADGE_CAP}
         self.owners = {}
         self.first_owner = {}
-        self.minted = {sid: 0 for sid in self.cap}
-        self.burned = {sid: 0 for sid in self.cap}
+        self.minted = dict.fromkeys(self.cap, 0)
+        self.burned = dict.fromkeys(self.cap, 0)
         self.batches = {}
         self.mint_log = []
         self.lazy = set()

@@ -115,7 +115,7 @@ def test_get_role_admin__minter_and_metadata__default_admin_role(collectible):
 # ------------------------------------------------------------------ every privileged function
 
 
-@pytest.mark.parametrize("function, caller_name", UNAUTHORIZED_CELLS)
+@pytest.mark.parametrize(("function", "caller_name"), UNAUTHORIZED_CELLS)
 def test_privileged_function__caller_without_role__reverts_unauthorized(
     request, collectible, free_series, friend, function, caller_name
 ):

@@ -77,7 +77,7 @@ def test_create_series__gift_series__stores_every_field(nft, admin):
 
 
 @pytest.mark.parametrize(
-    "policy,hold",
+    ("policy", "hold"),
     [
         pytest.param(FREE, 0, id="free"),
         pytest.param(GIFT, HOLD_SECONDS, id="gift"),

@@ -6,8 +6,8 @@ from hexbytes import HexBytes
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
-from collectibles.domain.tokens import SERIES_STRIDE
 from collectibles.chain.reverts import decode_error_args
+from collectibles.domain.tokens import SERIES_STRIDE
 
 SALE_PRICE = 10_000
 
@@ -127,9 +127,7 @@ def test_deploy__fee_above_cap__reverts_royalty_too_high(project, admin, royalty
             project.Collectible, "Spring Festival", "SPRING", admin, 0, royalty_receiver, 1_001
         )
 
-    assert decode_error_args(
-        project.Collectible, HexBytes(info.value.revert_message)
-    ) == (
+    assert decode_error_args(project.Collectible, HexBytes(info.value.revert_message)) == (
         "CollectibleRoyaltyTooHigh",
         {"feeNumerator": 1_001, "maxFeeNumerator": 1_000},
     )

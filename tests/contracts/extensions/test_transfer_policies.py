@@ -713,7 +713,7 @@ def test_transfer__after_unpause__moves(collectible, free_token, admin, fan, fri
 
 
 @pytest.mark.parametrize(
-    "policy, expected",
+    ("policy", "expected"),
     [(FREE, False), (GIFT, False), (SOULBOUND, True)],
     ids=["free", "gift", "soulbound"],
 )

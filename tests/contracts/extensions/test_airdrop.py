@@ -40,7 +40,7 @@ def test_airdrop__four_members__one_token_each_in_order(collectible, minter, fre
     tokens = [token_id(free_series, serial) for serial in range(1, 5)]
     assert event_args(tx, collectible.Transfer) == [
         {"from": ZERO_ADDRESS, "to": member.address, "tokenId": token}
-        for member, token in zip(members, tokens)
+        for member, token in zip(members, tokens, strict=True)
     ]
     assert [collectible.ownerOf(t) for t in tokens] == [m.address for m in members]
     assert [collectible.tokenSeries(t) for t in tokens] == [(free_series, s) for s in range(1, 5)]
