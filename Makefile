@@ -36,8 +36,14 @@ node_modules/.stamp: package.json package-lock.json
 solc: node_modules/.stamp
 	@bash tools/install-solc.sh
 
-compile: setup
-	$(BIN)/ape compile
+# Ape's compile cache can miss a change to a base contract (it keys on the files it compiles), so any change
+# under contracts/ (or to the compiler settings) recompiles everything with --force; an unchanged tree skips it.
+CONTRACTS := $(shell find contracts -name '*.sol')
+compile: setup .build/.compiled
+
+.build/.compiled: $(CONTRACTS) ape-config.yaml $(VENV)/.stamp node_modules/.stamp
+	$(BIN)/ape compile --force
+	touch $@
 
 # The gallery test (tests/e2e/test_gallery_flow.py) renders the report in a real headless Chromium:
 # Debian's, since a test tool's own browser download fails on a closed network. CI runs as root with
