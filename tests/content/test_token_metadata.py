@@ -1,6 +1,6 @@
 """collectibles.content.metadata: OpenSea-standard token JSON, canonical bytes, schema and rule checks.
 
-(Named test_token_metadata.py: tests/contracts/test_metadata.py already takes the module name.)
+(Named test_token_metadata.py: tests/contracts/extensions/test_metadata.py already takes the module name.)
 """
 
 import json
