@@ -1,4 +1,4 @@
-"""Member CSV rows -> validated, deduplicated :class:`Member` records.
+"""Member CSV rows -> validated, deduplicated :class:`Member` records, streamed and stored compactly.
 
 A member file is a UTF-8 CSV whose header row has an ``address`` column (matched without regard to case or
 surrounding spaces); every other column is carried along into the airdrop report. Rows are numbered as a
@@ -15,29 +15,57 @@ Every problem in the file is collected before anything is raised, so one run sho
 
 Duplicate addresses are merged into their first row and listed in :attr:`MemberFile.duplicates`, unless
 ``keep_duplicates`` asks to keep every row (each row then receives its own token).
+
+Scale: a file is read once, streaming (the CSV reader over the file object, the SHA-256 taken from the same
+bytes), and a validated member is its row number and its checksummed address, 44 bytes in two flat buffers
+(:class:`Members`), so a million members take about 45 MB. The other columns are not kept: the report reads
+them again, row by row, with :func:`read_columns` (or :meth:`MemberFile.with_columns`), which also checks
+that the file still has the bytes that were validated. The EIP-55 checksum is computed here from keccak
+directly (:func:`checksum_address`, about ten times faster than ``eth_utils.to_checksum_address``, whose
+result it equals; the tests compare the two).
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import io
 import re
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, overload
 
-from eth_utils import to_checksum_address
+from sha3 import keccak_256
 
-from collectibles.domain.errors import InvalidMemberFile
+from collectibles.domain.errors import InvalidMemberFile, MemberFileChanged
+from collectibles.domain.members_csv import read_rows
 
 ADDRESS_COLUMN = "address"
 ZERO_ADDRESS = "0x" + "0" * 40
 REPORT_COLUMNS = ("token_id", "serial", "tx_hash")
 """Columns the airdrop report appends to each member row; a member file may not have them."""
-_HEX_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]{40}")
+# EIP-55, byte-wise: a hash hex digit of 8 or more upper-cases the address letter at its place. Each table
+# maps an ASCII byte to 0x20 (the case bit) or 0, so the whole address is upper-cased in one subtraction.
+_HASH_SETS_CASE = bytes(0x20 if c in b"89abcdef" else 0 for c in range(256))
+_IS_LETTER = bytes(0x20 if c in b"abcdef" else 0 for c in range(256))
+_ZERO_HEX = b"0" * 40
 
 
-@dataclass(frozen=True)
+def checksum_address(lower_hex: bytes) -> bytes:
+    """The EIP-55 form of an address given as 40 lowercase ASCII hex digits (no ``0x``), as 40 ASCII bytes.
+
+    EIP-55: hash the lowercase hex with keccak-256; a letter is upper-cased where the hash's hex digit at
+    the same place is 8 or more.
+    """
+    hashed = keccak_256(lower_hex).hexdigest()[:40].encode()
+    case = int.from_bytes(hashed.translate(_HASH_SETS_CASE), "big") & int.from_bytes(
+        lower_hex.translate(_IS_LETTER), "big"
+    )
+    return (int.from_bytes(lower_hex, "big") - case).to_bytes(40, "big")
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
     """One row of the member file that will receive a token."""
 
@@ -45,8 +73,60 @@ class Member:
     """The row's number in the file (the header is row 1)."""
     address: str
     """The recipient, EIP-55 checksummed."""
-    fields: dict[str, str] = field(default_factory=dict, compare=False)
-    """Every column of the row, header name -> value, in file order (the address as written)."""
+
+
+class Members(Sequence[Member]):
+    """The recipients in file order, compactly: 40 ASCII hex digits and a row number each."""
+
+    __slots__ = ("_hex", "_rows")
+
+    def __init__(self, hex_digits: bytes | bytearray = b"", rows: array[int] | None = None):
+        """``hex_digits``: 40 checksummed ASCII hex digits per member; ``rows``: their row numbers. Both are
+        kept as given, not copied (a million members' digits are 40 MB)."""
+        self._hex = hex_digits
+        self._rows = rows if rows is not None else array("I")
+        if len(self._hex) != 40 * len(self._rows):
+            raise ValueError("Members needs 40 hex digits per row number")
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Member: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Member]: ...
+    def __getitem__(self, index: int | slice) -> Member | list[Member]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("member index out of range")
+        return Member(self._rows[index], "0x" + self._hex[40 * index : 40 * index + 40].decode())
+
+    def __iter__(self) -> Iterator[Member]:
+        return map(Member, self._rows, self.addresses())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Members):
+            return NotImplemented
+        return self._hex == other._hex and self._rows == other._rows
+
+    def __hash__(self) -> int:
+        return hash(bytes(self._hex))
+
+    def __repr__(self) -> str:
+        return f"Members({len(self)} members)"
+
+    def addresses(self) -> list[str]:
+        """Every recipient's checksummed address, in order."""
+        text = self._hex.decode()  # one string, then slices: faster than decoding each address
+        return ["0x" + text[i : i + 40] for i in range(0, len(text), 40)]
+
+    @property
+    def rows(self) -> array[int]:
+        """Every recipient's row number, in order."""
+        return self._rows
 
 
 @dataclass(frozen=True)
@@ -65,7 +145,7 @@ class Duplicate:
 class MemberFile:
     """A validated member file: who gets a token, in file order."""
 
-    members: tuple[Member, ...]
+    members: Members
     """The recipients, in file order (duplicates merged unless they were kept)."""
     columns: tuple[str, ...]
     """The header, in file order."""
@@ -75,72 +155,162 @@ class MemberFile:
     """Rows whose address an earlier row has: merged away, or kept when asked."""
     kept_duplicates: bool = False
     """Whether duplicate rows were kept as members of their own."""
+    content: bytes | Path = field(default=b"", repr=False, compare=False)
+    """Where the rows' columns are read again from: the file's path, or its bytes when given bytes."""
 
     @property
     def addresses(self) -> list[str]:
         """The recipients' checksummed addresses, in order."""
-        return [m.address for m in self.members]
+        return self.members.addresses()
+
+    def with_columns(self) -> Iterator[tuple[Member, dict[str, str]]]:
+        """Every member with the columns of its row (header name -> value, the address as written), read
+        again from the file; :class:`MemberFileChanged` if the file no longer has the validated bytes."""
+        wanted = iter(self.members)
+        member = next(wanted, None)
+        for row, columns in read_columns(self.content, self.sha256):
+            while member is not None and member.row == row:  # a kept duplicate is its own row
+                yield member, columns
+                member = next(wanted, None)
+
+
+def read_columns(
+    content: bytes | str | Path, sha256: str | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Stream a validated member file's data rows again: ``(row number, {column: value})``, header names
+    stripped as :func:`parse_members` strips them. When ``sha256`` is given and the bytes read no longer
+    hash to it, :class:`MemberFileChanged` is raised after the last row (a report written from the rows
+    must then be discarded)."""
+    with _open(content) as raw:
+        reader = read_rows(raw, content)
+        header: list[str] | None = None
+        for number, values in reader:
+            if header is None:
+                header = [name.strip() for name in values]
+            elif len(values) == len(header):
+                yield number, dict(zip(header, values, strict=True))
+        if sha256 is not None and reader.sha256 != sha256:
+            raise MemberFileChanged(content, sha256, reader.sha256)
 
 
 def address_problem(text: str) -> str | None:
     """Why ``text`` is not a usable recipient address, or ``None`` if it is one."""
-    if not text:
-        return "the address is empty"
-    if not _HEX_ADDRESS.fullmatch(text):
-        return f"{text!r} is not an address (0x and 40 hex digits)"
-    digits = text[2:]
-    if digits != digits.lower() and digits != digits.upper() and text != to_checksum_address(text):
-        return f"{text} has a wrong EIP-55 checksum (did you mean {to_checksum_address(text)}?)"
-    if int(digits, 16) == 0:
-        return "the zero address cannot receive a token"
-    return None
+    return _checked(text)[1]
 
 
 def parse_members(
     data: bytes, source: object = "<members>", keep_duplicates: bool = False
 ) -> MemberFile:
     """Validate the bytes of a member file; raises :class:`InvalidMemberFile` listing every problem."""
-    rows = _read_rows(data, source)
-    header = [name.strip() for name in rows[0]]
-    column = _address_column(header, source)
-    members, duplicates, problems = _members(rows, header, column, keep_duplicates)
-    if not problems and not members:
-        problems.append((1, "the file has a header row but no members"))
-    if problems:
-        raise InvalidMemberFile(source, problems)
-    digest = hashlib.sha256(data).hexdigest()
-    return MemberFile(tuple(members), tuple(header), digest, tuple(duplicates), keep_duplicates)
+    return _validate(io.BytesIO(data), source, keep_duplicates, data)
 
 
-def _read_rows(data: bytes, source: object) -> list[list[str]]:
-    """The CSV rows of ``data``, trailing blank lines dropped; at least the header row."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InvalidMemberFile(
-            source, [(1, f"not a CSV text file (not UTF-8: {err.reason})")]
-        ) from None
-    if "\x00" in text:
-        raise InvalidMemberFile(source, [(1, "not a CSV text file (it holds NUL bytes)")])
-    rows: list[list[str]] = []
-    try:
-        # strict: a quote opened and never closed is an error, not a field that swallows the rows after it
-        for values in csv.reader(io.StringIO(text, newline=""), strict=True):
-            rows.append(values)  # noqa: PERF402 - one by one, so an error knows its row
-    except csv.Error as err:
-        reason = (
-            "a quoted field is never closed"
-            if "unexpected end of data" in str(err)
-            else f"not a readable CSV file ({err})"
-        )
-        raise InvalidMemberFile(source, [(len(rows) + 1, reason)]) from None
-    while rows and not rows[-1]:
-        rows.pop()  # blank lines at the very end are harmless
-    if not rows:
+def load_members(path: str | Path, keep_duplicates: bool = False) -> MemberFile:
+    """Read and validate the member file at ``path``, streaming (see :func:`parse_members`)."""
+    with open(path, "rb") as raw:
+        return _validate(raw, path, keep_duplicates, Path(path))
+
+
+# ---------------------------------------------------------------------------------------------- checks
+
+
+def _open(content: bytes | str | Path) -> BinaryIO:
+    return io.BytesIO(content) if isinstance(content, bytes) else open(content, "rb")
+
+
+def _checked(text: str) -> tuple[bytes, str | None]:
+    """``(the checksummed hex digits, None)``, or ``(b"", why text is not a usable recipient address)``."""
+    if not text:
+        return b"", "the address is empty"
+    digits = text[2:]
+    if text[:2] != "0x" or not _HEX_DIGITS.fullmatch(digits):
+        return b"", f"{text!r} is not an address (0x and 40 hex digits)"
+    lower = digits.lower().encode()
+    checksummed = checksum_address(lower)
+    written = digits.encode()
+    if written != lower and written != checksummed and written != digits.upper().encode():
+        return b"", (f"{text} has a wrong EIP-55 checksum (did you mean 0x{checksummed.decode()}?)")
+    if lower == _ZERO_HEX:
+        return b"", "the zero address cannot receive a token"
+    return checksummed, None
+
+
+def _validate(
+    raw: BinaryIO, source: object, keep_duplicates: bool, content: bytes | Path
+) -> MemberFile:
+    reader = read_rows(raw, source)
+    first = next(reader, None)
+    if first is None:
         raise InvalidMemberFile(
             source, [(1, "the file is empty: expected a header row with an 'address' column")]
         )
-    return rows
+    header = [name.strip() for name in first[1]]
+    column = _address_column(header, source)
+    collected = _Collector(len(header), column, keep_duplicates)
+    for number, values in reader:
+        collected.add(number, values)
+    problems = collected.problems
+    if not problems and not collected.rows:
+        problems.append((1, "the file has a header row but no members"))
+    if problems:
+        raise InvalidMemberFile(source, problems)
+    duplicates = tuple(collected.duplicates())
+    members = Members(collected.hex, collected.rows)
+    return MemberFile(members, tuple(header), reader.sha256, duplicates, keep_duplicates, content)
+
+
+class _Collector:
+    """The members of the data rows as they stream by, the duplicates found, and the row problems."""
+
+    def __init__(self, width: int, column: int, keep_duplicates: bool):
+        self.width, self.column, self.keep_duplicates = width, column, keep_duplicates
+        self.problems: list[tuple[int, str]] = []
+        self.hex = bytearray()
+        self.rows: array[int] = array("I")
+        # The addresses seen, as ints (48 bytes each; a dict to the first row would double that): a
+        # duplicate's first row is looked up in the members once the file is read, see first_rows().
+        self._seen: set[int] = set()
+        self._repeated: list[tuple[int, int]] = []
+        self._blank: list[int] = []
+        """Blank rows not yet known to be before another row (blank rows at the very end are harmless)."""
+
+    def add(self, number: int, values: list[str]) -> None:
+        if not values:
+            self._blank.append(number)
+            return
+        self.problems += [(blank, "empty row") for blank in self._blank]
+        self._blank.clear()
+        if problem := _row_problem(values, self.width):
+            self.problems.append((number, problem))
+            return
+        checksummed, problem = _checked(values[self.column].strip())
+        if problem:
+            self.problems.append((number, problem))
+            return
+        key = int(checksummed, 16)
+        if key in self._seen:
+            self._repeated.append((number, key))
+            if not self.keep_duplicates:
+                return
+        else:
+            self._seen.add(key)
+        self.hex += checksummed
+        self.rows.append(number)
+
+    def duplicates(self) -> list[Duplicate]:
+        """Every repeated row with the first row of its address (a pass over the members, if any)."""
+        if not self._repeated:
+            return []
+        wanted = {key for _, key in self._repeated}
+        first_row: dict[int, int] = {}
+        for i, row in enumerate(self.rows):
+            key = int(self.hex[40 * i : 40 * i + 40], 16)
+            if key in wanted and key not in first_row:
+                first_row[key] = row
+        return [
+            Duplicate(row, first_row[key], "0x" + checksum_address(b"%040x" % key).decode())
+            for row, key in self._repeated
+        ]
 
 
 def _address_column(header: list[str], source: object) -> int:
@@ -166,38 +336,10 @@ def _address_column(header: list[str], source: object) -> int:
     return matches[0]
 
 
-def _row_problem(values: list[str], width: int, column: int) -> str | None:
-    """Why a data row cannot be a member, or None."""
+def _row_problem(values: list[str], width: int) -> str | None:
+    """Why a data row cannot be a member, before its address is looked at, or None."""
     if not any(v.strip() for v in values):
         return "empty row"
     if len(values) != width:
         return f"{len(values)} fields, but the header has {width}"
-    return address_problem(values[column].strip())
-
-
-def _members(
-    rows: list[list[str]], header: list[str], column: int, keep_duplicates: bool
-) -> tuple[list[Member], list[Duplicate], list[tuple[int, str]]]:
-    """The members of the data rows (row 2 on), the duplicates found, and the row problems."""
-    problems: list[tuple[int, str]] = []
-    members: list[Member] = []
-    duplicates: list[Duplicate] = []
-    first_row_of: dict[str, int] = {}
-    for number, values in enumerate(rows[1:], start=2):
-        if problem := _row_problem(values, len(header), column):
-            problems.append((number, problem))
-            continue
-        address = to_checksum_address(values[column].strip())
-        if address in first_row_of:
-            duplicates.append(Duplicate(number, first_row_of[address], address))
-            if not keep_duplicates:
-                continue
-        else:
-            first_row_of[address] = number
-        members.append(Member(number, address, dict(zip(header, values, strict=True))))
-    return members, duplicates, problems
-
-
-def load_members(path: str | Path, keep_duplicates: bool = False) -> MemberFile:
-    """Read and validate the member file at ``path`` (see :func:`parse_members`)."""
-    return parse_members(Path(path).read_bytes(), source=path, keep_duplicates=keep_duplicates)
+    return None

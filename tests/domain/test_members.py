@@ -4,8 +4,15 @@ import hashlib
 
 import pytest
 
-from collectibles.domain.errors import InvalidMemberFile
-from collectibles.domain.members import Duplicate, address_problem, load_members, parse_members
+from collectibles.domain.errors import InvalidMemberFile, MemberFileChanged
+from collectibles.domain.members import (
+    Duplicate,
+    Member,
+    address_problem,
+    load_members,
+    parse_members,
+    read_columns,
+)
 
 CHECKSUMMED = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 LOWER = "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359"
@@ -38,7 +45,11 @@ def test_parse__three_address_forms__all_accepted_checksummed_in_order():
     ]
     assert [m.row for m in members.members] == [2, 3, 4]
     assert members.columns == ("member_id", "address", "tier")
-    assert members.members[1].fields == {"member_id": "B", "address": LOWER, "tier": "silver"}
+    assert dict(members.with_columns())[members.members[1]] == {
+        "member_id": "B",
+        "address": LOWER,
+        "tier": "silver",
+    }
 
 
 def test_parse__header_case_spaces_and_bom__address_column_found():
@@ -60,7 +71,7 @@ def test_parse__trailing_blank_lines__ignored():
 def test_parse__quoted_fields__carried_as_written():
     members = parse(f'address,name\n{CHECKSUMMED},"Lovelace, Ada"\n')
 
-    assert members.members[0].fields["name"] == "Lovelace, Ada"
+    assert [columns["name"] for _, columns in members.with_columns()] == ["Lovelace, Ada"]
 
 
 def test_load_members__reads_the_path(tmp_path):
@@ -85,7 +96,7 @@ def test_parse__keep_duplicates__every_row_kept_and_still_reported():
     members = parse(f"address,id\n{CHECKSUMMED},1\n{CHECKSUMMED},2\n", keep_duplicates=True)
 
     assert members.addresses == [CHECKSUMMED, CHECKSUMMED]
-    assert [m.fields["id"] for m in members.members] == ["1", "2"]
+    assert [(m.row, columns["id"]) for m, columns in members.with_columns()] == [(2, "1"), (3, "2")]
     assert members.duplicates == (Duplicate(row=3, first_row=2, address=CHECKSUMMED),)
 
 
@@ -223,3 +234,109 @@ def test_parse__json_file__no_address_column():
 )
 def test_address_problem__each_form(text, expected):
     assert address_problem(text) == expected
+
+
+# ------------------------------------------------------------------ streaming, compact members, columns again
+
+
+def test_checksum_address__random_addresses__same_as_eth_utils():
+    from eth_utils import keccak, to_checksum_address
+
+    from collectibles.domain.members import checksum_address
+
+    for i in range(2_000):
+        lower = keccak(text=f"member {i}")[-20:].hex()
+
+        assert "0x" + checksum_address(lower.encode()).decode() == to_checksum_address(lower)
+
+
+def test_load_members__streamed_file__same_as_parsing_its_bytes(tmp_path):
+    text = f"address,id\n{CHECKSUMMED},1\n{LOWER},2\n{UPPER},3\n{LOWER},4\n"
+    path = tmp_path / "m.csv"
+    path.write_bytes(text.encode())
+
+    loaded, parsed = load_members(path), parse(text)
+
+    assert loaded == parsed
+    assert (loaded.members, loaded.duplicates, loaded.sha256) == (
+        parsed.members,
+        parsed.duplicates,
+        hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def test_members__sequence__rows_addresses_index_and_slice():
+    members = parse(f"address\n{LOWER}\n{CHECKSUMMED}\n{UPPER}\n").members
+
+    assert len(members) == 3
+    assert members[-1] == members[2] == Member(4, "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB")
+    assert members[0:2] == [
+        Member(2, "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"),
+        Member(3, CHECKSUMMED),
+    ]
+    assert list(members.rows) == [2, 3, 4]
+    with pytest.raises(IndexError):
+        members[3]
+
+
+def test_with_columns__merged_duplicate__only_members_each_with_its_own_row():
+    members = parse(f"address,id\n{CHECKSUMMED},1\n{CHECKSUMMED.lower()},2\n{LOWER},3\n")
+
+    assert [(m.row, m.address, c["id"]) for m, c in members.with_columns()] == [
+        (2, CHECKSUMMED, "1"),
+        (4, "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "3"),
+    ]
+
+
+def test_read_columns__every_data_row_by_number__header_names_stripped(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_bytes(f" Address , tier\n{LOWER},gold\n{UPPER},silver\n\n".encode())
+
+    assert list(read_columns(path)) == [
+        (2, {"Address": LOWER, "tier": "gold"}),
+        (3, {"Address": UPPER, "tier": "silver"}),
+    ]
+
+
+def test_read_columns__file_changed_since_validation__refused_after_the_rows(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_bytes(f"address,tier\n{LOWER},gold\n".encode())
+    members = load_members(path)
+    path.write_bytes(f"address,tier\n{LOWER},platinum\n".encode())
+
+    with pytest.raises(MemberFileChanged, match="changed since the airdrop was planned"):
+        list(members.with_columns())
+
+
+def test_parse__not_utf8_in_a_later_row__reported_with_that_row():
+    data = f"address,name\n{CHECKSUMMED},Ada\n{LOWER},Bj\xf6rn\n".encode("latin-1")
+
+    with pytest.raises(InvalidMemberFile) as info:
+        parse_members(data, source="members.csv")
+
+    assert info.value.problems == [(3, "not a CSV text file (not UTF-8: invalid start byte)")]
+
+
+def test_parse__nul_byte__reported_with_its_row():
+    assert problems(f"address,name\n{CHECKSUMMED},Ada\n{LOWER},B\x00b\n") == [
+        (3, "not a CSV text file (it holds NUL bytes)")
+    ]
+
+
+def test_parse__carriage_return_line_ends__each_a_row():
+    members = parse(f"address,id\r{CHECKSUMMED},1\r{LOWER},2\r")
+
+    assert [m.row for m in members.members] == [2, 3]
+
+
+def test_load_members__large_file__every_member_in_order(tmp_path):
+    from eth_utils import keccak, to_checksum_address
+
+    addresses = [to_checksum_address(keccak(text=f"m{i}")[-20:]) for i in range(20_000)]
+    path = tmp_path / "big.csv"
+    path.write_text("address,id\n" + "".join(f"{a},{i}\n" for i, a in enumerate(addresses)))
+
+    members = load_members(path)
+
+    assert members.addresses == addresses
+    assert members.members[-1].row == 20_001
