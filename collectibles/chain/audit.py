@@ -5,21 +5,31 @@ the path is resolved in the published DAG (blocks from CAR files, each checked a
 the JSON is fetched (from those blocks, or through a gateway, whose bytes must then match the DAG), its CID
 and its image's CID are recomputed as kubo would, and its Series and Serial attributes are checked against
 the chain. Nothing is sent.
+
+Bad content never stops the audit: CAR files are read with :func:`load_published`, which keeps every block
+that matches its CID and records what it could not keep (an unreadable or truncated file, a block whose
+bytes were altered) as :class:`ContentProblem`; a token whose metadata or image needs a block that is
+missing or was refused gets a problem naming that block (and the CAR it was altered in), and so does a token
+whose gateway answer is other bytes, too slow or cut short. :func:`write_report` puts both in the JSON.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
+import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from collectibles.domain.tokens import token_id
 from collectibles.ipfs.blockstore import BlockStore, NotFound
-from collectibles.ipfs.cid import parse_cid
+from collectibles.ipfs.car import NotACar, read_car_sections
+from collectibles.ipfs.cid import BlockMismatch, parse_cid
 from collectibles.ipfs.unixfs import add_bytes
 
 if TYPE_CHECKING:
@@ -59,6 +69,56 @@ class SeriesAudit:
         return [t for t in self.tokens if not t.ok]
 
 
+@dataclass(frozen=True)
+class ContentProblem:
+    """Damage found in the published CAR files; the tokens it affects say so in their own problems."""
+
+    car: str
+    """The CAR file (or the folder that holds none)."""
+    problem: str
+    block: str | None = None
+    """The CID of the block concerned, when one is (altered bytes)."""
+
+
+def load_published(paths: Iterable[Path | str]) -> tuple[BlockStore, list[ContentProblem]]:
+    """The blocks of the CAR files at ``paths`` (a folder stands for every ``*.car`` under it), and what
+    was wrong with them. Unlike :meth:`BlockStore.from_cars`, damage does not stop the reading: every
+    block that matches its CID is kept; a block that does not is refused (asking for it says so)."""
+    store = BlockStore()
+    problems: list[ContentProblem] = []
+    for path in map(Path, paths):
+        files = sorted(path.rglob("*.car")) if path.is_dir() else [path]
+        if not files:
+            problems.append(ContentProblem(str(path), "the folder holds no CAR file"))
+        for car in files:
+            problems += _salvage_car(store, car)
+    return store, problems
+
+
+def _salvage_car(store: BlockStore, car: Path) -> list[ContentProblem]:
+    """Add what can be kept of one CAR file to ``store``; the problems it has."""
+    try:
+        roots, sections = read_car_sections(car.read_bytes())
+    except OSError as err:
+        return [ContentProblem(str(car), f"cannot be read ({err.strerror or err})")]
+    except NotACar as err:
+        return [ContentProblem(str(car), str(err))]
+    store.roots.extend(roots)
+    problems = []
+    try:
+        for cid, block in sections:
+            try:
+                store.put(cid, block)
+            except BlockMismatch:
+                store.refuse(cid, f"in {car.name} does not match its CID (its bytes were altered)")
+                problems.append(
+                    ContentProblem(str(car), "a block does not match its CID", str(cid))
+                )
+    except NotACar as err:
+        problems.append(ContentProblem(str(car), f"{err.problem}: the blocks after it are lost"))
+    return problems
+
+
 def store_fetcher(store: BlockStore) -> Fetch:
     """Fetch from published blocks: the bytes are the DAG's own."""
 
@@ -71,15 +131,34 @@ def store_fetcher(store: BlockStore) -> Fetch:
     return fetch
 
 
-def gateway_fetcher(store: BlockStore, gateway_url: str, timeout: float = 10) -> Fetch:
-    """Fetch through an HTTP gateway; the DAG (from ``store``) says which CID the bytes must have."""
+def gateway_fetcher(
+    store: BlockStore, gateway_url: str, timeout: float = 10, max_bytes: int = 64 << 20
+) -> Fetch:
+    """Fetch through an HTTP gateway; the DAG (from ``store``) says which CID the bytes must have.
+
+    An answer must arrive whole within ``timeout`` seconds (not only each read: a gateway that trickles
+    bytes is as stuck as a silent one) and be at most ``max_bytes`` long."""
 
     def fetch(cid: str, path: list[str]) -> tuple[str, bytes]:
         entry = store.resolve(parse_cid(cid), path)
         quoted = "/".join(urllib.parse.quote(p) for p in path)
         url = f"{gateway_url.rstrip('/')}/ipfs/{cid}/{quoted}".rstrip("/")
+        deadline = time.monotonic() + timeout
+        chunks: list[bytes] = []
+        size = 0
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return str(entry.cid), response.read()
+            while chunk := response.read1(1 << 16):  # read1: what has arrived, so the clock is seen
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ValueError(f"the gateway sent more than {max_bytes:,} bytes")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the gateway's answer took more than {timeout:g} s")
+            if missing := getattr(response, "length", None):  # what its Content-Length still owed
+                raise ValueError(
+                    f"the gateway's answer stopped after {size:,} of {size + missing:,} bytes"
+                )
+        return str(entry.cid), b"".join(chunks)
 
     return fetch
 
@@ -119,13 +198,18 @@ def _readers(nft: ContractInstance) -> tuple[Callable[[int], Any], Callable[[int
     return (lambda t: functions.ownerOf(t).call()), (lambda t: functions.tokenURI(t).call())
 
 
-def write_report(audits: list[SeriesAudit], path: Path) -> None:
-    """The audit as JSON: one object per series, every token with its CIDs and problems."""
+def write_report(
+    audits: list[SeriesAudit], path: Path, content_problems: Iterable[ContentProblem] = ()
+) -> None:
+    """The audit as JSON: one object per series, every token with its CIDs and problems, and the damage
+    found in the published CAR files (the same list in each series: the blocks are shared)."""
+    damage = [asdict(p) for p in content_problems]
     document = [
         {
             **{k: v for k, v in asdict(a).items() if k != "tokens"},
             "tokens": [asdict(t) for t in a.tokens],
             "failures": len(a.failures),
+            "content_problems": damage,
         }
         for a in audits
     ]
@@ -138,7 +222,11 @@ def write_report(audits: list[SeriesAudit], path: Path) -> None:
 
 def _check_traits(audit: TokenAudit, document: dict[str, Any], info: Any) -> None:
     """The Serial and Series attributes against the chain's serial, cap and series name."""
-    traits = {a.get("trait_type"): a for a in document.get("attributes", []) if isinstance(a, dict)}
+    attributes = document.get("attributes", [])
+    if not isinstance(attributes, list):
+        audit.problems.append(f"attributes is not a list: {attributes!r:.60}")
+        attributes = []
+    traits = {a.get("trait_type"): a for a in attributes if isinstance(a, dict)}
     serial = traits.get("Serial", {})
     if serial.get("value") != audit.serial:
         audit.problems.append(
@@ -164,6 +252,9 @@ def _check_token(audit: TokenAudit, info: Any, fetch: Fetch) -> None:
     if fetched is None:
         return
     audit.json_cid, document_bytes = fetched
+    if _nesting(document_bytes) > _MAX_NESTING:
+        audit.problems.append(f"metadata nests deeper than {_MAX_NESTING} levels")
+        return
     try:
         document = json.loads(document_bytes)
     except ValueError:
@@ -191,7 +282,9 @@ def _fetch_verified(
     """Fetch, then recompute the CID of the bytes as kubo would; ``(cid, bytes)`` if it is the DAG's."""
     try:
         expected, data = fetch(cid, path)
-    except (NotFound, ValueError, OSError) as err:
+    except (NotFound, ValueError, OSError, http.client.HTTPException) as err:
+        # NotFound: a block missing or refused; ValueError: a malformed CID, block or answer; OSError:
+        # the gateway refused, timed out or reset; HTTPException: it answered nonsense or cut the body short
         audit.problems.append(f"{what} at ipfs://{cid}/{'/'.join(path)} cannot be fetched: {err}")
         return None
     version = 0 if expected.startswith("Qm") else 1
@@ -200,6 +293,22 @@ def _fetch_verified(
         audit.problems.append(f"{what} bytes hash to {actual}, the published DAG says {expected}")
         return None
     return expected, data
+
+
+_MAX_NESTING = 100
+"""Deeper JSON is refused before parsing: with the recursion limit Ape's dependencies set (py_ecc: 100,000),
+``json.loads`` on a deep enough document overflows the C stack and kills the process."""
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+
+
+def _nesting(document: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (strings skipped; not a validation)."""
+    depth = deepest = 0
+    for bracket in _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", document)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _ipfs_location(uri: str) -> tuple[str, list[str]] | None:

@@ -60,6 +60,8 @@ class BlockStore:
         # Decoded directories by digest: an audit resolves thousands of paths through the same shards.
         self._entries: dict[bytes, Entry] = {}
         self.roots: list[CID] = []
+        self.damaged: dict[bytes, str] = {}
+        """Blocks offered but refused, by digest, with what was wrong (see :meth:`refuse`)."""
         for cid, block in blocks:
             self.put(cid, block)
 
@@ -80,6 +82,11 @@ class BlockStore:
         """Hold ``block`` under ``cid``; ``ValueError`` if its bytes do not hash to the CID."""
         self._blocks[cid.digest] = cid.verify(block)
 
+    def refuse(self, cid: CID, reason: str) -> None:
+        """Remember that the block ``cid`` was offered but refused (e.g. "in x.car does not match its CID"),
+        so that asking for it says why it is missing."""
+        self.damaged[cid.digest] = reason
+
     def add_car(self, data: bytes) -> None:
         """Add a CARv1 file's blocks and roots; ``ValueError`` if it is not one, or a block does not
         match its CID."""
@@ -95,11 +102,13 @@ class BlockStore:
         return len(self._blocks)
 
     def get(self, cid: CID) -> bytes:
-        """The block ``cid`` names; :class:`NotFound` if the store does not hold it."""
+        """The block ``cid`` names; :class:`NotFound` if the store does not hold it (saying why, when the
+        block was refused)."""
         try:
             return self._blocks[cid.digest]
         except KeyError:
-            raise NotFound(f"no block {cid}") from None
+            damage = self.damaged.get(cid.digest)
+            raise NotFound(f"block {cid} {damage}" if damage else f"no block {cid}") from None
 
     # -------------------------------------------------------------------------------- resolution
 

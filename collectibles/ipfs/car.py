@@ -10,7 +10,7 @@ DAG-CBOR requires and what kubo writes, so a CAR of ours is byte-identical to ``
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Final, Protocol
 
 import cbor2
@@ -54,8 +54,20 @@ def write_car(root: DAG) -> bytes:
 def read_car(data: bytes) -> tuple[list[bytes], dict[bytes, bytes]]:
     """The roots (binary CIDs) and blocks (by binary CID) of a CARv1 file.
 
-    Every block is checked against its CID (``ValueError`` "does not match its CID"); anything else
-    wrong raises :class:`NotACar`.
+    Every block is checked against its CID (:class:`~collectibles.ipfs.cid.BlockMismatch`, a
+    ``ValueError`` "does not match its CID"); anything else wrong raises :class:`NotACar`.
+    """
+    roots, sections = read_car_sections(data)
+    blocks = {bytes(cid): cid.verify(block) for cid, block in sections}
+    return [bytes(root) for root in roots], blocks
+
+
+def read_car_sections(data: bytes) -> tuple[list[CID], Iterator[tuple[CID, bytes]]]:
+    """The roots of a CARv1 file, and its sections as ``(CID, block)`` in file order, blocks *not* checked.
+
+    For a reader that keeps what it can of a damaged file (the audit): the header is read at once
+    (:class:`NotACar` if it is not one); the iterator raises :class:`NotACar` where the sections stop
+    making sense (a truncated file), after yielding every whole section before that point.
     """
     try:
         header_length, pos = varint.decode(data, 0)
@@ -64,8 +76,10 @@ def read_car(data: bytes) -> tuple[list[bytes], dict[bytes, bytes]]:
     if pos + header_length > len(data):
         raise NotACar("truncated header")
     roots = decode_header(data[pos : pos + header_length])
-    pos += header_length
-    blocks: dict[bytes, bytes] = {}
+    return roots, _sections(data, pos + header_length)
+
+
+def _sections(data: bytes, pos: int) -> Iterator[tuple[CID, bytes]]:
     while pos < len(data):
         try:
             size, pos = varint.decode(data, pos)
@@ -74,12 +88,14 @@ def read_car(data: bytes) -> tuple[list[bytes], dict[bytes, bytes]]:
         end = pos + size
         if end > len(data):
             raise NotACar(f"the section at byte {pos} runs past the end of the file")
-        cid, start = read_cid(data, pos)
+        try:
+            cid, start = read_cid(data, pos)
+        except ValueError as err:
+            raise NotACar(f"the section at byte {pos} does not start with a CID ({err})") from None
         if start > end:
             raise NotACar(f"the CID of the section at byte {pos} runs past the section")
-        blocks[bytes(cid)] = cid.verify(data[start:end])
+        yield cid, data[start:end]
         pos = end
-    return [bytes(root) for root in roots], blocks
 
 
 def encode_header(roots: Iterable[CID]) -> bytes:

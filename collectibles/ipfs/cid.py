@@ -93,12 +93,18 @@ class CID:
         return text.decode("ascii")
 
     def verify(self, block: bytes) -> bytes:
-        """``block`` if its bytes hash to this CID's digest; ``ValueError`` naming the CID if not."""
+        """``block`` if its bytes hash to this CID's digest; :class:`BlockMismatch` naming the CID if not."""
         if hashlib.sha256(block).digest() != self.digest:
-            raise ValueError(
-                f"block {self} does not match its CID: its bytes hash to another digest"
-            )
+            raise BlockMismatch(self)
         return block
+
+
+class BlockMismatch(ValueError):
+    """A block whose bytes do not hash to the CID it came with (altered in a CAR, or on the way)."""
+
+    def __init__(self, cid: CID):
+        self.cid = cid
+        super().__init__(f"block {cid} does not match its CID: its bytes hash to another digest")
 
 
 def parse_cid(text: str) -> CID:
