@@ -6,7 +6,8 @@ reads: ``--account``, ``--contract``, ``--yes`` and ``--json`` (:func:`sender_op
 then reads as: ``nft = cli_ctx.collectible``, ``signer = cli_ctx.ready_to_send("MINTER_ROLE", "mint")``,
 call the package, report. :meth:`CollectiblesContext.ready_to_send` is the one place that checks the role,
 confirms the network (a non-local chain needs ``--yes`` or a terminal) and prepares the signer (with
-``--yes`` a keyfile account signs without a "Sign:" question per transaction).
+``--yes`` a keyfile account signs without a "Sign:" question per transaction). Whether a chain is local is
+asked of the node itself (:func:`is_local_chain`: its client and chain id), never read from its address.
 
 Commands are :class:`Command` (Ape's ``ConnectedProviderCommand``, which adds ``--network``: a configured
 choice such as ``ethereum:local:foundry`` or the URL of a node, ``--network http://127.0.0.1:8545``) or
@@ -18,12 +19,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
-from urllib.parse import urlparse
 
 import click
 from ape.cli import AccountAliasPromptChoice, ApeCliContextObject, ConnectedProviderCommand
@@ -43,17 +43,33 @@ if TYPE_CHECKING:  # perf: keep the CLI module loading fast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+NO_ACCOUNT = (
+    "no account to sign with, and no terminal to choose one: pass --account ALIAS (an account of "
+    "`ape accounts list`; TEST::0 to TEST::9 on a test chain) or set COLLECTIBLES_ACCOUNT in .env"
+)
 OPTIONS_KEY = "collectibles.options"
 """Where the shared options put their values: ``click.Context.meta``, shared by a group and its commands."""
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+LOCAL_CHAIN_IDS = frozenset({31337, 1337})
+"""Chain ids of development chains (Anvil and Hardhat use 31337, Ganache 1337)."""
+LOCAL_CLIENTS = ("anvil", "ganache", "hardhat", "ethereumtester")
+"""Words in ``web3_clientVersion`` that name a development chain's client."""
 
 
 class Command(ConnectedProviderCommand):
-    """A command connected to ``--network``; ``.env`` is loaded when it parses its options, not at import."""
+    """A command connected to ``--network``; ``.env`` is loaded when it parses its options, not at import.
+
+    Whatever fails, while parsing or running (the node unreachable included), ends as one line and a
+    non-zero exit, and as a JSON ``{"error", "kind"}`` last line with ``--json`` (``scripts/_errors.py``).
+    """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         load_env()
-        return super().parse_args(ctx, args)
+        with _parse_errors(args):
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with reported_errors(_container_decoder, _as_json(ctx)):
+            return super().invoke(ctx)
 
 
 class Group(click.Group):
@@ -61,21 +77,50 @@ class Group(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         load_env()
-        return super().parse_args(ctx, args)
+        with _parse_errors(args):
+            return super().parse_args(ctx, args)
+
+
+@contextmanager
+def _parse_errors(args: list[str]) -> Iterator[None]:
+    """A bad option or argument is a JSON last line too when ``--json`` is among the arguments."""
+    try:
+        yield
+    except click.ClickException as err:
+        if "--json" in args:
+            emit_json({"error": err.format_message(), "kind": type(err).__name__})
+        raise
+
+
+def _as_json(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get(OPTIONS_KEY, {}).get("as_json"))
+
+
+def _container_decoder() -> ContractContainer:
+    from ape import project
+
+    container: ContractContainer = project.Collectible
+    return container
 
 
 # ------------------------------------------------------------------ network and signer rules
 
 
 def is_local_chain(network: NetworkAPI, provider: ProviderAPI | None = None) -> bool:
-    """Whether sending is harmless: one of Ape's local networks (or a fork), or a node on localhost.
+    """Whether sending is harmless: a development chain, told by what the node says it is, not where it is.
 
-    The one place that decides it; today by the host name of the node's URL.
+    The node's client (``web3_clientVersion``) must be a development chain (Anvil, Ganache, Hardhat, Ape's
+    own test chain), and its chain id one they use (31337, 1337) or the network one of Ape's local
+    networks or a fork. A mainnet node reached through an SSH tunnel on 127.0.0.1 is not local. The one place
+    that decides it (the confirmation below, the demo, the default confirmations depth).
     """
-    if network.is_local or getattr(network, "is_fork", False):
-        return True
-    uri = _provider_uri(provider)
-    return bool(uri) and (urlparse(uri).hostname or "") in LOCAL_HOSTS
+    if provider is None:
+        return False
+    client = _client_version(provider).lower()
+    if not any(name in client for name in LOCAL_CLIENTS):
+        return False
+    ape_local = bool(network.is_local or getattr(network, "is_fork", False))
+    return ape_local or _chain_id(provider) in LOCAL_CHAIN_IDS
 
 
 def confirm_network(network: NetworkAPI, yes: bool, provider: ProviderAPI | None = None) -> None:
@@ -192,8 +237,8 @@ class CollectiblesContext(ApeCliContextObject):
         return account
 
     def reported_errors(self) -> AbstractContextManager[None]:
-        """The package's errors and the chain's refusals, decoded, as one line and exit code 1."""
-        return reported_errors(self._decoder)
+        """Any failure, the chain's refusals decoded, as one line and exit code 1 (JSON too with ``--json``)."""
+        return reported_errors(self._decoder, self.as_json)
 
     def emit(self, results: Mapping[str, Any]) -> None:
         """Print ``results`` as the last line when ``--json`` was given."""
@@ -235,10 +280,12 @@ def account_option(
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         if not value:
             assert isinstance(param.type, AccountAliasPromptChoice)
-            default = cli_settings().account
-            value = (
-                param.type.convert(default, param, ctx) if default else param.type.select_account()
-            )
+            if default := cli_settings().account:
+                value = param.type.convert(default, param, ctx)
+            elif sys.stdin.isatty():
+                value = param.type.select_account()
+            else:
+                raise click.UsageError(NO_ACCOUNT, ctx)
         return _remember(ctx, param, value)
 
     return click.option(
@@ -305,17 +352,13 @@ def sender_options(func: F) -> F:
 # ------------------------------------------------------------------ helpers
 
 
-def _provider_uri(provider: ProviderAPI | None) -> str:
-    if provider is None:
+def _client_version(provider: ProviderAPI) -> str:
+    """The node's ``web3_clientVersion``; empty when it will not say (then it is not taken for local)."""
+    try:
+        version = provider.web3.client_version
+    except Exception:  # noqa: BLE001 - a node that will not say what it is counts as not local
         return ""
-    for attr in ("http_uri", "uri", "ws_uri"):
-        try:
-            value = getattr(provider, attr, None)
-        except (AttributeError, NotImplementedError, ValueError):  # no such endpoint
-            value = None
-        if isinstance(value, str) and value:
-            return value
-    return ""
+    return version if isinstance(version, str) else ""
 
 
 def _chain_id(provider: ProviderAPI | None) -> int | str:

@@ -1,7 +1,6 @@
 """Airdrop one token of a series to every member of a CSV, exactly once, resumable after a crash."""
 
-import sys
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,12 +8,15 @@ import click
 from ape.api import ProviderAPI
 
 from scripts._cli import CollectiblesContext, Command, collectibles_cli_context, sender_options
+from scripts._errors import ReportedError
+from scripts._output import Progress
 from scripts._settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from collectibles.chain.airdrop import DryRun
 
-# Outside .build/, which `make clean` and Ape may wipe: the journal is what makes a rerun safe.
+# Outside .build/, which `make clean` and Ape may wipe: the journal is what makes a rerun safe. Made 0700:
+# the journals hold signed transactions and the reports every column of the member files.
 JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
 
 
@@ -66,6 +68,7 @@ def cli(
 ) -> None:
     """Mint one token of SERIES to each member, in file order; rerun the same command to resume."""
     from collectibles.chain.airdrop import Airdropper, default_journal_path
+    from collectibles.chain.airdrop.files import make_private_folder
     from collectibles.chain.deployment import chain_identity
     from collectibles.domain.members import load_members
 
@@ -75,16 +78,23 @@ def cli(
             fate = "kept (--keep-duplicates)" if keep_duplicates else "merged into it"
             click.echo(f"row {dup.row}: {dup.address} repeats row {dup.first_row}, {fate}")
         nft = cli_ctx.collectible
-        airdropper = Airdropper(nft, cli_ctx.account, log=click.echo)
+        progress = Progress(len(members.members), "airdrop")
+        airdropper = Airdropper(
+            nft, cli_ctx.account, log=_log_to(progress), progress=progress.advance
+        )
         if dry_run:
             plan = airdropper.dry_run(series_id, members, batch_size)
             _print_dry_run(plan, len(members.duplicates))
-            cli_ctx.emit(_dry_run_json(plan))
+            _finish_dry_run(cli_ctx, plan, provider, _fee_cap(airdropper))
             return
         if journal_path is None:
             ident = chain_identity(provider)
             journal_path = default_journal_path(
-                JOURNAL_ROOT, ident.chain_id, ident.genesis_hash, nft.address, series_id
+                make_private_folder(JOURNAL_ROOT),
+                ident.chain_id,
+                ident.genesis_hash,
+                nft.address,
+                series_id,
             )
         click.echo(
             f"Airdrop to {len(members.members)} members of series {series_id} on {nft.address} "
@@ -92,14 +102,7 @@ def cli(
         )
         # No role check here: the runner's preflight asks the chain itself and reports its refusal.
         cli_ctx.ready_to_send()
-        bar: AbstractContextManager[Any] = (
-            click.progressbar(length=len(members.members), label="Airdrop")
-            if sys.stdout.isatty() and not cli_ctx.as_json
-            else nullcontext()
-        )
-        with bar as progress:
-            if progress is not None:
-                airdropper.progress = progress.update
+        with progress:  # on stderr: a bar on a terminal, plain lines every few seconds elsewhere
             result = airdropper.run(
                 series_id,
                 members,
@@ -126,6 +129,54 @@ def cli(
             "duplicates": len(members.duplicates),
         }
     )
+
+
+def _log_to(progress: Progress) -> Callable[[str], None]:
+    """The runner's log: each line printed, and shown by the progress as what the run is doing."""
+
+    def log(message: str) -> None:
+        click.echo(message)
+        progress.status(message)
+
+    return log
+
+
+def _fee_cap(airdropper: Any) -> int | None:
+    """The operator's fee cap in wei (``--max-fee-gwei``), if the runner has one."""
+    cap = getattr(getattr(airdropper, "fees", None), "max_fee_cap", None)
+    return int(cap) if cap is not None else None
+
+
+def _finish_dry_run(
+    cli_ctx: CollectiblesContext, plan: "DryRun", provider: ProviderAPI, fee_cap: int | None
+) -> None:
+    """Say whether the sender can pay, print the JSON, and exit 1 when the chain or the funds would refuse.
+
+    The cost is priced at the fee cap when there is one (the most the run may pay), else at today's price.
+    """
+    per_gas = fee_cap if fee_cap is not None else plan.gas_price
+    cost = plan.estimated_gas * per_gas
+    balance = int(provider.get_balance(cli_ctx.account.address))
+    short = (
+        f"{cli_ctx.account.address} holds {balance / 1e18:.6f} ETH, the airdrop may cost up to "
+        f"{cost / 1e18:.6f} ETH ({plan.estimated_gas:,} gas at {per_gas / 1e9:g} gwei): fund it first"
+        if plan.remaining_members and balance < cost
+        else None
+    )
+    click.echo(f"Funds: {short}" if short else f"Funds: enough ({balance / 1e18:.6f} ETH)")
+    failure = (
+        (f"the chain would refuse this airdrop: {plan.refusal}", "AirdropNotPossible")
+        if plan.refusal
+        else (short, "InsufficientFunds")
+        if short
+        else None
+    )
+    results = {**_dry_run_json(plan), "balance_wei": balance, "max_cost_wei": cost}
+    if failure is not None:
+        results |= {"error": failure[0], "kind": failure[1]}
+    cli_ctx.emit(results)
+    if failure is not None:
+        raise ReportedError(f"dry run: {failure[0]}", failure[1])
 
 
 def _print_dry_run(plan: "DryRun", duplicates: int) -> None:

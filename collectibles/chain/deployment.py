@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from collectibles.chain.registry import Deployment, Registry, normalize_hash
+from collectibles.chain.registry import Deployment, Registry, chain_key, normalize_hash
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ProviderAPI
     from ape.contracts import ContractInstance
     from ape.managers.project import ProjectManager
+    from eth_typing import HexStr
 
 CONTRACT = "Collectible"
 MAX_ROYALTY_BPS = 1_000
@@ -37,6 +38,55 @@ def has_code(provider: ProviderAPI) -> Callable[[str], bool]:
     return lambda address: len(provider.get_code(address)) > 0
 
 
+def code_hash(provider: ProviderAPI, address: str) -> str:
+    """keccak-256 of the runtime code at ``address``, ``0x`` hex (the hash of empty code when none)."""
+    from eth_utils import keccak
+
+    return "0x" + keccak(bytes(provider.get_code(address))).hex()
+
+
+def same_deployment(provider: ProviderAPI) -> Callable[[Deployment], bool]:
+    """Whether a recorded deployment is on the connected chain, whatever its genesis block says now.
+
+    The recorded deployment transaction must have a receipt here that created the recorded address, and the
+    code at that address must have the recorded hash (when one was recorded). A restarted-from-state chain
+    passes; a reset chain (no receipt, no code) does not.
+    """
+    from web3.exceptions import TransactionNotFound
+
+    def check(deployment: Deployment) -> bool:
+        if not has_code(provider)(deployment.address):
+            return False
+        if deployment.code_hash and code_hash(provider, deployment.address) != deployment.code_hash:
+            return False
+        if not deployment.tx_hash:
+            return bool(deployment.code_hash)
+        try:
+            receipt = provider.web3.eth.get_transaction_receipt(cast("HexStr", deployment.tx_hash))
+        except TransactionNotFound:
+            return False
+        created = receipt.get("contractAddress") or ""
+        return str(created).lower() == deployment.address.lower()
+
+    return check
+
+
+def lookup_deployment(registry: Registry, provider: ProviderAPI) -> Deployment:
+    """The registry's Collectible on the connected chain (raises when there is none or it lost its code).
+
+    A chain that kept its deployment under a new genesis block is adopted and the registry saved, so the
+    next lookup is a plain one.
+    """
+    ident = chain_identity(provider)
+    known = registry.get(ident.chain_id, ident.genesis_hash, CONTRACT) is not None
+    deployment = registry.lookup(
+        ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider), same_deployment(provider)
+    )
+    if not known:
+        registry.save()
+    return deployment
+
+
 def find_collectible(
     project: ProjectManager,
     provider: ProviderAPI,
@@ -52,15 +102,17 @@ def find_collectible(
         return project.Collectible.at(address)
     if registry is None:
         raise ValueError("find_collectible needs a registry or an address")
-    ident = chain_identity(provider)
-    deployment = registry.lookup(ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider))
-    return project.Collectible.at(deployment.address)
+    return project.Collectible.at(lookup_deployment(registry, provider).address)
 
 
 def live_deployment(registry: Registry, provider: ProviderAPI) -> Deployment | None:
     """The registry's deployment on the connected chain if its code is still there, else ``None``."""
-    ident = chain_identity(provider)
-    return registry.find(ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider))
+    from collectibles.domain.errors import NoDeployment, StaleDeployment
+
+    try:
+        return lookup_deployment(registry, provider)
+    except (NoDeployment, StaleDeployment):
+        return None
 
 
 @dataclass
@@ -101,8 +153,10 @@ def deploy_collectible(
     if not 0 <= royalty_bps <= MAX_ROYALTY_BPS:
         raise RoyaltyTooHigh(royalty_bps, MAX_ROYALTY_BPS)
     ident = chain_identity(provider)
-    reset = bool(registry.other_chains(ident.chain_id, ident.genesis_hash))
-    if not new and (found := live_deployment(registry, provider)):
+    found = live_deployment(registry, provider)
+    kept = registry.chains.get(chain_key(ident.chain_id, ident.genesis_hash), {}).get("kept_from")
+    reset = not kept and bool(registry.other_chains(ident.chain_id, ident.genesis_hash))
+    if not new and found:
         return DeployResult(found.address, False, found, ident, reset)
 
     nft = sender.deploy(
@@ -118,6 +172,7 @@ def deploy_collectible(
         address=nft.address,
         tx_hash=str(nft.txn_hash or ""),
         block_number=getattr(receipt, "block_number", None),
+        code_hash=code_hash(provider, nft.address),
         deployer=sender.address,
         args={
             "name": name,

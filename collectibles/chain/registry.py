@@ -1,9 +1,17 @@
 """Deployment registry: where each contract lives, per chain, in a JSON file (``deployments.json``).
 
-A chain is identified by its chain id AND the hash of its genesis block. Local chains all share chain id 31337,
+A chain is keyed by its chain id AND the hash of its genesis block. Local chains all share chain id 31337,
 and a restarted anvil or ganache (without its state file) has a new genesis block: keying on both means an
 address recorded on an earlier chain is never handed out for a new one. :meth:`Registry.lookup` also asks the
 caller whether the address still has code, for chains that kept their genesis but lost their state.
+
+The genesis hash alone says too little the other way: Anvil restarted from its ``--state`` file (``make
+chain``) sometimes makes a new block 0 while it keeps every account, contract and receipt. So when this
+genesis has no record, a deployment recorded under another genesis with the same chain id is still this
+chain's if the caller's ``same_deployment`` check holds (the deployment transaction's receipt created that
+address, and the code there has the recorded hash): it is then recorded under the new genesis too
+(:meth:`Registry.adopt`). A chain that was really reset has no such receipt and no code, and is still told
+apart.
 
 File format (``collectibles-deployments-v1``)::
 
@@ -13,20 +21,23 @@ File format (``collectibles-deployments-v1``)::
         "31337:0xabc…": {
           "chain_id": 31337,
           "genesis_hash": "0xabc…",
+          "kept_from": "31337:0xdef…",   (only on a chain restarted from its state: the key it had)
           "contracts": {
             "Collectible": {"address": "0x…", "tx_hash": "0x…", "block_number": 1, "deployer": "0x…",
                             "deployed_at": "2026-01-01T00:00:00+00:00", "args": {…},
-                            "previous": ["0x…"]}
+                            "previous": ["0x…"], "code_hash": "0x…"}
           }
         }
       }
     }
 
-Pure logic: nothing here talks to a chain.
+Pure logic: nothing here talks to a chain (the checks that do are the caller's, see
+:mod:`collectibles.chain.deployment`).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -69,6 +80,8 @@ class Deployment:
     """Constructor arguments and roles granted, for the record."""
     previous: list[str] = field(default_factory=list)
     """Addresses this deployment replaced on the same chain (``deploy --new``), oldest first."""
+    code_hash: str = ""
+    """keccak-256 of the runtime code at :attr:`address` once deployed (empty in older records)."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Deployment:
@@ -121,14 +134,23 @@ class Registry:
         return Deployment.from_dict(entry) if entry else None
 
     def lookup(
-        self, chain_id: int, genesis_hash: str, contract: str, has_code: Callable[[str], bool]
+        self,
+        chain_id: int,
+        genesis_hash: str,
+        contract: str,
+        has_code: Callable[[str], bool],
+        same_deployment: Callable[[Deployment], bool] | None = None,
     ) -> Deployment:
         """The deployment of ``contract`` on this chain, checked to still have code.
 
-        Raises :class:`NoDeployment` when this chain has none (saying so when only an earlier chain with the
-        same id does), and :class:`StaleDeployment` when the address is empty.
+        With ``same_deployment``, a deployment recorded under another genesis of this chain id that passes
+        it is this chain's (a chain restarted from its state) and is adopted (:meth:`adopt`; call
+        :meth:`save` to keep it). Raises :class:`NoDeployment` when this chain has none (saying so when only
+        an earlier chain with the same id does), and :class:`StaleDeployment` when the address is empty.
         """
         deployment = self.get(chain_id, genesis_hash, contract)
+        if deployment is None and same_deployment is not None:
+            deployment = self.adopt(chain_id, genesis_hash, contract, same_deployment)
         if deployment is None:
             raise NoDeployment(
                 contract,
@@ -141,11 +163,16 @@ class Registry:
         return deployment
 
     def find(
-        self, chain_id: int, genesis_hash: str, contract: str, has_code: Callable[[str], bool]
+        self,
+        chain_id: int,
+        genesis_hash: str,
+        contract: str,
+        has_code: Callable[[str], bool],
+        same_deployment: Callable[[Deployment], bool] | None = None,
     ) -> Deployment | None:
         """Like :meth:`lookup`, but ``None`` instead of an error when there is nothing usable."""
         try:
-            return self.lookup(chain_id, genesis_hash, contract, has_code)
+            return self.lookup(chain_id, genesis_hash, contract, has_code, same_deployment)
         except (NoDeployment, StaleDeployment):
             return None
 
@@ -167,6 +194,31 @@ class Registry:
             deployment.previous = [*old.get("previous", []), old["address"]]
         entry["contracts"][contract] = asdict(deployment)
         return deployment
+
+    def adopt(
+        self,
+        chain_id: int,
+        genesis_hash: str,
+        contract: str,
+        same_deployment: Callable[[Deployment], bool],
+    ) -> Deployment | None:
+        """Find this chain under an earlier genesis of its chain id, by its deployment; record it anew.
+
+        The newest record of ``contract`` that ``same_deployment`` accepts is copied (with every contract of
+        that chain) under this genesis, remembering the key it came from; ``None`` when none is accepted.
+        """
+        for key in reversed(self.other_chains(chain_id, genesis_hash)):
+            entry = self.chains[key]
+            recorded = entry.get("contracts", {}).get(contract)
+            if not recorded or not same_deployment(Deployment.from_dict(recorded)):
+                continue
+            self.chains[chain_key(chain_id, genesis_hash)] = {
+                **copy.deepcopy(entry),
+                "genesis_hash": normalize_hash(genesis_hash),
+                "kept_from": key,
+            }
+            return Deployment.from_dict(recorded)
+        return None
 
     def other_chains(self, chain_id: int, genesis_hash: str) -> list[str]:
         """Keys of recorded chains with this chain id but another genesis (earlier runs of a local chain)."""

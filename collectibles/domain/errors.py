@@ -124,6 +124,45 @@ class JournalBusy(CollectiblesError):
         super().__init__(f"another airdrop process is using {journal}; wait for it to finish")
 
 
+class JournalSchemaUnsupported(CollectiblesError):
+    """A journal was written by a newer version of this program, with a schema this one cannot read."""
+
+    def __init__(self, journal: object, version: int, supported: int):
+        self.journal = journal
+        self.version = version
+        self.supported = supported
+        super().__init__(
+            f"journal {journal} has schema version {version}, newer than this program reads "
+            f"({supported}): run the airdrop with the version of collectibles that wrote it"
+        )
+
+
+class MemberFileChanged(CollectiblesError):
+    """The member file no longer has the bytes the airdrop was planned from, so its report is not written."""
+
+    def __init__(self, path: object, planned: str, found: str):
+        self.path = path
+        self.planned = planned
+        self.found = found
+        super().__init__(
+            f"member file {path} changed since the airdrop was planned (sha256 {planned[:16]}…, now "
+            f"{found[:16]}…): restore the original file and rerun the same command to write the report"
+        )
+
+
+class WriteFailed(CollectiblesError):
+    """A file the airdrop must write (journal, report) cannot be written: disk full, read-only folder…"""
+
+    def __init__(self, what: str, path: object, reason: str):
+        self.what = what
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"cannot write the {what} {path}: {reason}; free space or make the folder writable, "
+            "then rerun the same command (nothing unrecorded was sent)"
+        )
+
+
 class AirdropNotPossible(CollectiblesError):
     """The chain would refuse the airdrop (cap, closed series, missing role…), so it is not sent."""
 

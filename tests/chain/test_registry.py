@@ -90,3 +90,76 @@ def test_load__bad_file__invalid_registry(tmp_path, text):
     path.write_text(text)
     with pytest.raises(InvalidRegistry):
         Registry.load(path)
+
+
+# ------------------------------------------------------------------ a chain restarted from its state
+
+
+def same_as(*addresses):
+    """A ``same_deployment`` check that accepts the deployments at ``addresses`` (and records its calls)."""
+
+    def check(deployment):
+        check.calls.append(deployment.address)
+        return deployment.address in addresses
+
+    check.calls = []
+    return check
+
+
+def test_lookup__new_genesis_same_deployment__adopted_under_new_genesis(tmp_path):
+    path = tmp_path / "d.json"
+    registry = Registry(path)
+    registry.record(
+        31337, GENESIS_A, "Collectible", Deployment(ADDRESS, tx_hash="0x01", code_hash="0xc0de")
+    )
+
+    found = registry.lookup(31337, GENESIS_B, "Collectible", has_code, same_as(ADDRESS))
+
+    assert (found.address, found.tx_hash, found.code_hash) == (ADDRESS, "0x01", "0xc0de")
+    assert registry.get(31337, GENESIS_B, "Collectible").address == ADDRESS
+    assert registry.chains[chain_key(31337, GENESIS_B)]["kept_from"] == chain_key(31337, GENESIS_A)
+    assert registry.chains[chain_key(31337, GENESIS_B)]["genesis_hash"] == GENESIS_B
+    registry.save()
+    assert Registry.load(path).lookup(31337, GENESIS_B, "Collectible", has_code).address == ADDRESS
+
+
+def test_lookup__new_genesis_deployment_gone__still_no_deployment_reset(tmp_path):
+    registry = Registry(tmp_path / "d.json")
+    registry.record(31337, GENESIS_A, "Collectible", Deployment(ADDRESS, tx_hash="0x01"))
+    check = same_as()
+
+    with pytest.raises(NoDeployment) as err:
+        registry.lookup(31337, GENESIS_B, "Collectible", has_code, check)
+
+    assert err.value.reset is True
+    assert check.calls == [ADDRESS]
+    assert registry.get(31337, GENESIS_B, "Collectible") is None
+
+
+def test_adopt__entries_are_copies__a_redeploy_changes_only_the_new_chain(tmp_path):
+    registry = Registry(tmp_path / "d.json")
+    registry.record(31337, GENESIS_A, "Collectible", Deployment(ADDRESS))
+    registry.adopt(31337, GENESIS_B, "Collectible", same_as(ADDRESS))
+
+    registry.record(31337, GENESIS_B, "Collectible", Deployment(OTHER))
+
+    assert registry.get(31337, GENESIS_A, "Collectible").address == ADDRESS
+    assert registry.get(31337, GENESIS_B, "Collectible").address == OTHER
+
+
+def test_lookup__same_genesis__no_deployment_check_asked(tmp_path):
+    registry = Registry(tmp_path / "d.json")
+    registry.record(31337, GENESIS_A, "Collectible", Deployment(ADDRESS))
+    check = same_as()
+
+    assert registry.lookup(31337, GENESIS_A, "Collectible", has_code, check).address == ADDRESS
+    assert check.calls == []
+
+
+def test_adopt__other_chain_id__never_considered(tmp_path):
+    registry = Registry(tmp_path / "d.json")
+    registry.record(1, GENESIS_A, "Collectible", Deployment(ADDRESS))
+    check = same_as(ADDRESS)
+
+    assert registry.find(31337, GENESIS_B, "Collectible", has_code, check) is None
+    assert check.calls == []

@@ -12,25 +12,63 @@ from scripts._output import emit_json
 from scripts._params import ADDRESS, backend_option
 
 
-def network(name="custom", is_local=False):
+def network(name="custom", is_local=False, is_fork=False):
     return SimpleNamespace(
-        name=name, is_local=is_local, is_fork=False, ecosystem=SimpleNamespace(name="ethereum")
+        name=name, is_local=is_local, is_fork=is_fork, ecosystem=SimpleNamespace(name="ethereum")
     )
 
 
-def provider(uri):
-    return SimpleNamespace(http_uri=uri, chain_id=1)
+def provider(uri, chain_id=1, client="Geth/v1.14.12-stable/linux-amd64/go1.23.4"):
+    """A provider stub: its URL, the chain id it reports, and its ``web3_clientVersion``."""
+    return SimpleNamespace(
+        http_uri=uri, chain_id=chain_id, web3=SimpleNamespace(client_version=client)
+    )
+
+
+class Silent:
+    """A node that will not say what client it runs."""
+
+    @property
+    def client_version(self):
+        raise ConnectionError("web3_clientVersion is not served")
 
 
 @pytest.mark.parametrize(
     "uri", ["http://127.0.0.1:8545", "http://localhost:9000", "ws://127.0.0.1:8546"]
 )
-def test_is_local_chain__localhost_uri__local(uri):
-    assert is_local_chain(network(), provider(uri))
+def test_is_local_chain__mainnet_node_through_a_local_tunnel__not_local(uri):
+    assert not is_local_chain(network(), provider(uri))
 
 
-def test_is_local_chain__ape_local_network__local():
-    assert is_local_chain(network("local", is_local=True), provider("https://example.org"))
+@pytest.mark.parametrize(
+    ("client", "chain_id"),
+    [("anvil/v1.7.1", 31337), ("Ganache/v7.9.2/EthereumJS TestRPC/v7.9.2/ethereum-js", 1337),
+     ("HardhatNetwork/2.22.0/@ethereumjs/vm/5.9.3", 31337)],
+)  # fmt: skip
+def test_is_local_chain__development_client_and_chain_id__local(client, chain_id):
+    assert is_local_chain(network(), provider("https://tunnel.example.org", chain_id, client))
+
+
+def test_is_local_chain__anvil_with_a_public_chain_id__not_local():
+    assert not is_local_chain(network(), provider("http://127.0.0.1:8545", 1, "anvil/v1.7.1"))
+
+
+def test_is_local_chain__anvil_fork_of_mainnet__local():
+    fork = network("mainnet-fork", is_fork=True)
+    assert is_local_chain(fork, provider("http://127.0.0.1:8545", 1, "anvil/v1.7.1"))
+
+
+def test_is_local_chain__ape_local_network__local_only_with_a_development_client():
+    local = network("local", is_local=True)
+    tester = "EthereumTester/0.12.0/linux/python3.11"
+    assert is_local_chain(local, provider("", 131277322940537, tester))
+    assert not is_local_chain(local, provider("http://127.0.0.1:8545", 1))
+
+
+def test_is_local_chain__client_unknown_or_no_provider__not_local():
+    silent = SimpleNamespace(http_uri="http://127.0.0.1:8545", chain_id=31337, web3=Silent())
+    assert not is_local_chain(network(), silent)
+    assert not is_local_chain(network("local", is_local=True), None)
 
 
 def test_is_local_chain__remote_uri__not_local():

@@ -3,8 +3,12 @@
 Each step is committed before the action it describes (the states are listed in
 :mod:`~collectibles.chain.airdrop.records`), so a process killed at any point leaves a journal from which a
 rerun can tell what might have reached the chain. One journal holds the airdrops of one series of one contract
-on one chain, at most one of them open. A lock file beside the journal keeps two processes from running the
-same journal at once.
+on one chain, at most one of them open. The file itself (:mod:`~collectibles.chain.airdrop.store`) is locked
+against a second process and readable by its owner only.
+
+It keeps no more than a rerun needs: a member is its address and row number (the report reads the other
+columns from the member file again, checked against the SHA-256 the plan keeps), and a signed transaction's
+bytes are wiped once its batch is settled, so an old journal cannot be used to broadcast anything.
 
 This is our own code on the standard library's ``sqlite3``: no library keeps a write-ahead record of signed
 transactions keyed by our plan and batch ids, and the guarantees (commit before broadcast, an exclusive
@@ -13,13 +17,11 @@ transactions keyed by our plan and batch ids, and the guarantees (commit before 
 
 from __future__ import annotations
 
-import fcntl
 import json
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from eth_utils import to_checksum_address
 
@@ -34,63 +36,14 @@ from collectibles.chain.airdrop.records import (
     MemberRecord,
     PlanRecord,
 )
-from collectibles.domain.errors import JournalBusy, JournalMismatch
+from collectibles.chain.airdrop.store import JournalFile
+from collectibles.domain.errors import JournalMismatch
 
 if TYPE_CHECKING:
     from collectibles.chain.airdrop.plan import AirdropPlan
     from collectibles.domain.members import MemberFile
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS plans (
-    plan_id TEXT PRIMARY KEY,
-    chain_id INTEGER NOT NULL,
-    genesis_hash TEXT NOT NULL,
-    contract TEXT NOT NULL,
-    series_id INTEGER NOT NULL,
-    sender TEXT NOT NULL,
-    batch_size INTEGER NOT NULL,
-    members_path TEXT NOT NULL,
-    members_sha256 TEXT NOT NULL,
-    member_count INTEGER NOT NULL,
-    columns_json TEXT NOT NULL,
-    start_block INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    report_path TEXT,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS members (
-    plan_id TEXT NOT NULL REFERENCES plans(plan_id),
-    position INTEGER NOT NULL,
-    row INTEGER NOT NULL,
-    address TEXT NOT NULL,
-    fields_json TEXT NOT NULL,
-    PRIMARY KEY (plan_id, position)
-);
-CREATE TABLE IF NOT EXISTS batches (
-    plan_id TEXT NOT NULL REFERENCES plans(plan_id),
-    idx INTEGER NOT NULL,
-    batch_id TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    count INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    nonce INTEGER,
-    tx_hash TEXT,
-    raw_tx TEXT,
-    first_token_id INTEGER,
-    exec_tx_hash TEXT,
-    gas_used INTEGER,
-    block_number INTEGER,
-    PRIMARY KEY (plan_id, idx)
-);
-CREATE TABLE IF NOT EXISTS sends (
-    plan_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    nonce INTEGER NOT NULL,
-    tx_hash TEXT NOT NULL,
-    raw_tx TEXT NOT NULL,
-    signed_at REAL NOT NULL
-);
-"""
+_WIPE_SENDS = "UPDATE sends SET raw_tx = NULL WHERE plan_id = ? AND idx = ?"
 
 
 def default_journal_path(
@@ -103,47 +56,8 @@ def default_journal_path(
     )
 
 
-class Journal:
+class Journal(JournalFile):
     """An open journal file. Use as a context manager, or call :meth:`close`."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Held open for the journal's lifetime (closed in close()): the flock lives as long as the handle.
-        self._lock = open(self.path.with_name(self.path.name + ".lock"), "w")  # noqa: SIM115
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            raise JournalBusy(self.path) from None
-        # Autocommit mode: every write below runs in an explicit transaction that commits before returning.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        self._db.close()
-        self._lock.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _write(self, sql: str, *params: object) -> None:
-        self._write_many([(sql, params)])
-
-    def _write_many(self, statements: list[tuple[str, tuple]]) -> None:
-        cur = self._db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, params in statements:
-                cur.execute(sql, params)
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
 
     # ------------------------------------------------------------------ plans
 
@@ -156,47 +70,73 @@ class Journal:
         members_path: str,
         start_block: int,
     ) -> PlanRecord:
-        """Store a new open plan, its members and its batches (all ``planned``) in one transaction."""
-        statements: list[tuple[str, tuple]] = [
-            (
-                "INSERT INTO plans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        """Store a new open plan, its members and its batches (all ``planned``) in one transaction.
+
+        A member is stored as its address and row number only; the report reads the other columns from the
+        member file again, whose SHA-256 the plan keeps.
+        """
+        self._write_many(
+            [
                 (
-                    plan.plan_id,
-                    plan.chain_id,
-                    plan.genesis_hash,
-                    plan.contract,
-                    plan.series_id,
-                    sender,
-                    plan.batch_size,
-                    members_path,
-                    members.sha256,
-                    len(members.members),
-                    json.dumps(list(members.columns)),
-                    start_block,
-                    OPEN,
-                    None,
-                    time.time(),
+                    "INSERT INTO plans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            plan.plan_id,
+                            plan.chain_id,
+                            plan.genesis_hash,
+                            plan.contract,
+                            plan.series_id,
+                            sender,
+                            plan.batch_size,
+                            members_path,
+                            members.sha256,
+                            len(plan.addresses),
+                            json.dumps(list(members.columns)),
+                            start_block,
+                            OPEN,
+                            None,
+                            time.time(),
+                        )
+                    ],
                 ),
-            )
-        ]
-        statements += [
-            (
-                "INSERT INTO members VALUES (?,?,?,?,?)",
-                (plan.plan_id, i, m.row, m.address, json.dumps(m.fields)),
-            )
-            for i, m in enumerate(members.members)
-        ]
-        statements += [
-            (
-                "INSERT INTO batches (plan_id, idx, batch_id, start, count, status) VALUES (?,?,?,?,?,?)",
-                (plan.plan_id, b.index, b.batch_id, b.start, b.count, PLANNED),
-            )
-            for b in plan.batches
-        ]
-        self._write_many(statements)
+                (
+                    "INSERT INTO members VALUES (?,?,?,?)",
+                    ((plan.plan_id, i, m.row, m.address) for i, m in enumerate(members.members)),
+                ),
+                (
+                    "INSERT INTO batches (plan_id, idx, batch_id, start, count, status)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (
+                        (plan.plan_id, b.index, b.batch_id, b.start, b.count, PLANNED)
+                        for b in plan.batches
+                    ),
+                ),
+            ],
+            many=True,
+        )
         record = self.plan(plan.plan_id)
         assert record is not None
         return record
+
+    def discard_plan(self, plan_id: str) -> bool:
+        """Forget an open plan of which nothing was ever signed; returns whether it was discarded.
+
+        Nothing of such a plan can be on the wire, so it must not block another member file for the series.
+        """
+        if self.has_sends(plan_id):
+            return False
+        self._write_many(
+            [
+                (f"DELETE FROM {table} WHERE plan_id = ?", (plan_id,))
+                for table in ("members", "batches", "plans")
+            ]
+        )
+        return True
+
+    def has_sends(self, plan_id: str) -> bool:
+        """Whether any transaction was ever signed for this plan."""
+        row = self._db.execute("SELECT 1 FROM sends WHERE plan_id = ? LIMIT 1", (plan_id,))
+        return row.fetchone() is not None
 
     def plan(self, plan_id: str) -> PlanRecord | None:
         """The plan with id ``plan_id``, if the journal has it."""
@@ -246,22 +186,27 @@ class Journal:
             raise JournalMismatch(self.path, "sender", open_plan.sender, sender)
 
     def complete(self, plan_id: str, report_path: str) -> None:
-        """Mark the plan complete once its report is written."""
-        self._write(
-            "UPDATE plans SET status = ?, report_path = ? WHERE plan_id = ?",
-            COMPLETE,
-            report_path,
-            plan_id,
+        """Mark the plan complete once its report is written; no signed bytes of it are kept."""
+        self._write_many(
+            [
+                (
+                    "UPDATE plans SET status = ?, report_path = ? WHERE plan_id = ?",
+                    (COMPLETE, report_path, plan_id),
+                ),
+                ("UPDATE batches SET raw_tx = NULL WHERE plan_id = ?", (plan_id,)),
+                ("UPDATE sends SET raw_tx = NULL WHERE plan_id = ?", (plan_id,)),
+            ]
         )
 
     # ------------------------------------------------------------------ members and batches
 
     def members(self, plan_id: str) -> list[MemberRecord]:
+        """The plan's recipients in order: position, row number in the member file, address."""
         rows = self._db.execute(
-            "SELECT position, row, address, fields_json FROM members WHERE plan_id = ? ORDER BY position",
+            "SELECT position, row, address FROM members WHERE plan_id = ? ORDER BY position",
             (plan_id,),
         )
-        return [MemberRecord(p, r, a, json.loads(f)) for p, r, a, f in rows]
+        return [MemberRecord(p, r, a) for p, r, a in rows]
 
     def batches(self, plan_id: str) -> list[BatchRecord]:
         rows = self._db.execute(
@@ -273,6 +218,15 @@ class Journal:
 
     def batch(self, plan_id: str, index: int) -> BatchRecord:
         return next(b for b in self.batches(plan_id) if b.index == index)
+
+    def signed_bytes(self, plan_id: str) -> list[str]:
+        """Every signed transaction of the plan the journal still holds (batches and sends)."""
+        rows = self._db.execute(
+            "SELECT raw_tx FROM batches WHERE plan_id = ? AND raw_tx IS NOT NULL"
+            " UNION ALL SELECT raw_tx FROM sends WHERE plan_id = ? AND raw_tx IS NOT NULL",
+            (plan_id, plan_id),
+        )
+        return [raw for (raw,) in rows]
 
     def sends(self, plan_id: str, index: int) -> list[tuple[int, str]]:
         """Every ``(nonce, tx_hash)`` ever signed for a batch, oldest first."""
@@ -318,25 +272,40 @@ class Journal:
         gas_used: int | None,
         block_number: int | None,
     ) -> None:
-        self._write(
-            "UPDATE batches SET status = ?, first_token_id = ?, exec_tx_hash = ?, gas_used = ?, block_number = ?"
-            " WHERE plan_id = ? AND idx = ?",
-            CONFIRMED,
-            first_token_id,
-            exec_tx_hash,
-            gas_used,
-            block_number,
-            plan_id,
-            index,
+        """Record an executed batch; its signed bytes are wiped, as nothing may broadcast them again."""
+        self._write_many(
+            [
+                (
+                    "UPDATE batches SET status = ?, first_token_id = ?, exec_tx_hash = ?, gas_used = ?,"
+                    " block_number = ?, raw_tx = NULL WHERE plan_id = ? AND idx = ?",
+                    (
+                        CONFIRMED,
+                        first_token_id,
+                        exec_tx_hash,
+                        gas_used,
+                        block_number,
+                        plan_id,
+                        index,
+                    ),
+                ),
+                (_WIPE_SENDS, (plan_id, index)),
+            ]
         )
 
     def reset_to_planned(self, plan_id: str, index: int) -> None:
-        """Forget a signed transaction whose nonce something else consumed: the batch gets signed afresh."""
-        self._write(
-            "UPDATE batches SET status = ?, nonce = NULL, tx_hash = NULL, raw_tx = NULL WHERE plan_id = ? AND idx = ?",
-            PLANNED,
-            plan_id,
-            index,
+        """Forget a signed transaction whose nonce something else consumed: the batch gets signed afresh.
+
+        The old bytes are wiped too: their nonce is spent, and nobody should broadcast them again.
+        """
+        self._write_many(
+            [
+                (
+                    "UPDATE batches SET status = ?, nonce = NULL, tx_hash = NULL, raw_tx = NULL"
+                    " WHERE plan_id = ? AND idx = ?",
+                    (PLANNED, plan_id, index),
+                ),
+                (_WIPE_SENDS, (plan_id, index)),
+            ]
         )
 
     def iter_unfinished(self, plan_id: str) -> Iterator[BatchRecord]:

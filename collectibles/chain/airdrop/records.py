@@ -62,9 +62,12 @@ class BatchRecord:
 
 @dataclass(frozen=True)
 class MemberRecord:
-    """A planned recipient with the columns of its row."""
+    """A planned recipient: its place in the plan, its row in the member file, its address.
+
+    Nothing else of the row is kept: the report reads the other columns from the member file again.
+    """
 
     position: int
     row: int
+    """The row's number in the member file (the header is row 1)."""
     address: str
-    fields: dict[str, str]

@@ -144,9 +144,15 @@ class Airdropper:
         report_path: str | Path | None = None,
         batch_size: int | None = None,
     ) -> AirdropResult:
-        """Execute the airdrop, or resume it from its journal; returns what happened."""
+        """Execute the airdrop, or resume it from its journal; returns what happened.
+
+        A plan of which nothing was ever signed (a start that failed or was killed before its first
+        signature) is discarded rather than resumed, so it never blocks another member file.
+        """
         with Journal(journal_path) as journal:
             open_plan = journal.open_plan()
+            if open_plan is not None and self._discard_unsigned(journal, open_plan.plan_id):
+                open_plan = None
             batch_size = self._batch_size_for(journal, open_plan, members, members_path, batch_size)
             plan = self.plan(series_id, members, batch_size)
             if open_plan is not None and open_plan.plan_id != plan.plan_id:
@@ -164,8 +170,20 @@ class Airdropper:
                 record = self._start(journal, plan, members, members_path)
             else:
                 self.log(f"resuming airdrop {plan.plan_id[:18]}… from {journal.path}")
-            confirmed_now = self._execute(journal, record)
-            return self._finish(journal, record, report_path, confirmed_now, resumed)
+            try:
+                confirmed_now = self._execute(journal, record)
+            except BaseException:
+                self._discard_unsigned(journal, record.plan_id)
+                raise
+            source = members.content or members_path
+            return self._finish(journal, record, source, report_path, confirmed_now, resumed)
+
+    def _discard_unsigned(self, journal: Journal, plan_id: str) -> bool:
+        """Drop an open plan with no signed transaction (nothing of it can be on the wire)."""
+        if not journal.discard_plan(plan_id):
+            return False
+        self.log(f"airdrop {plan_id[:18]}… had signed nothing: its plan was discarded")
+        return True
 
     def _batch_size_for(
         self,
@@ -206,11 +224,17 @@ class Airdropper:
         self,
         journal: Journal,
         record: PlanRecord,
+        members_file: bytes | str | Path,
         report_path: str | Path | None,
         confirmed_now: int,
         resumed: bool,
     ) -> AirdropResult:
-        """Write the report (beside the journal unless told), then mark the plan complete."""
+        """Write the report (beside the journal unless told), then mark the plan complete.
+
+        The report's columns are read from ``members_file`` again (the member file's path or bytes), which
+        must be what the plan was made from (its SHA-256 is checked); completing the plan wipes its last
+        signed bytes.
+        """
         if report_path is None:
             report_path = (
                 Path(journal.path).parent
@@ -221,6 +245,8 @@ class Airdropper:
             record.columns,
             journal.members(record.plan_id),
             journal.batches(record.plan_id),
+            members_file=members_file,
+            members_sha256=record.members_sha256,
         )
         journal.complete(record.plan_id, str(report_path))
         completed = journal.plan(record.plan_id)

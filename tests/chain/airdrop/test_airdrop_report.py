@@ -1,11 +1,17 @@
-"""The airdrop report CSV: member columns then token, serial and transaction; written whole or not at all."""
+"""The airdrop report CSV: member columns (read again from the member file) then token, serial and
+transaction; written whole or not at all, readable by its owner only."""
 
 import csv
+import errno
+import hashlib
+import os
+import stat
 
 import pytest
 
 from collectibles.chain.airdrop.records import CONFIRMED, SENT, BatchRecord, MemberRecord
 from collectibles.chain.airdrop.report import write_report
+from collectibles.domain.errors import MemberFileChanged, WriteFailed
 
 MEMBERS = [f"0x{0xA000 + i:040x}" for i in range(25)]
 
@@ -16,20 +22,39 @@ def read_rows(path):
 
 
 @pytest.fixture
+def member_file(tmp_path):
+    """A member file of three rows (id, address), as the plan read it: ``(path, sha256)``."""
+    path = tmp_path / "members.csv"
+    path.write_text("id,address\n" + "".join(f"M{i},{a}\n" for i, a in enumerate(MEMBERS[:3])))
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
 def members():
-    """Three recorded members with an id column and their address."""
-    return [
-        MemberRecord(i, i + 2, a, {"id": f"M{i}", "address": a}) for i, a in enumerate(MEMBERS[:3])
-    ]
+    """The three recorded members: position, row number in the member file, address."""
+    return [MemberRecord(i, i + 2, a) for i, a in enumerate(MEMBERS[:3])]
 
 
-def test_write_report__member_columns_then_token_serial_tx(tmp_path, members):
+@pytest.fixture
+def report(member_file, members):
+    """Returns a function: ``write_report`` of the three members from the member file."""
+    path, sha256 = member_file
+
+    def write(out, columns, batches, recorded=members):
+        return write_report(
+            out, columns, recorded, batches, members_file=path, members_sha256=sha256
+        )
+
+    return write
+
+
+def test_write_report__member_columns_then_token_serial_tx(tmp_path, report):
     batches = [
         BatchRecord("p", 0, "0xb0", 0, 2, CONFIRMED, first_token_id=1_000_005, exec_tx_hash="0xaa"),
         BatchRecord("p", 1, "0xb1", 2, 1, CONFIRMED, first_token_id=1_000_004, exec_tx_hash="0xbb"),
     ]
 
-    path = write_report(tmp_path / "out" / "report.csv", ("id", "address"), members, batches)
+    path = report(tmp_path / "out" / "report.csv", ("id", "address"), batches)
 
     assert read_rows(path) == [
         ["id", "address", "token_id", "serial", "tx_hash"],
@@ -40,30 +65,71 @@ def test_write_report__member_columns_then_token_serial_tx(tmp_path, members):
     assert not (tmp_path / "out" / "report.csv.partial").exists()
 
 
-def test_write_report__no_executing_tx_recorded__signed_tx_hash_instead(tmp_path, members):
+def test_write_report__no_executing_tx_recorded__signed_tx_hash_instead(tmp_path, report):
     batches = [
         BatchRecord("p", 0, "0xb0", 0, 3, CONFIRMED, tx_hash="0xsigned", first_token_id=2_000_001)
     ]
 
-    path = write_report(tmp_path / "report.csv", ("id",), members, batches)
+    path = report(tmp_path / "report.csv", ("id",), batches)
 
     assert [row[-1] for row in read_rows(path)[1:]] == ["0xsigned"] * 3
 
 
-def test_write_report__unconfirmed_batch__value_error_and_no_file(tmp_path, members):
+def test_write_report__unconfirmed_batch__value_error_and_no_file(tmp_path, report):
     batches = [BatchRecord("p", 0, "0xb0", 0, 3, SENT, tx_hash="0xaa")]
 
     with pytest.raises(ValueError, match="batch 0 of plan p is not confirmed"):
-        write_report(tmp_path / "report.csv", ("id",), members, batches)
+        report(tmp_path / "report.csv", ("id",), batches)
 
     assert not (tmp_path / "report.csv").exists()
 
 
-def test_write_report__existing_report__replaced(tmp_path, members):
+def test_write_report__existing_report__replaced(tmp_path, report):
     path = tmp_path / "report.csv"
     path.write_text("stale\n")
     batches = [BatchRecord("p", 0, "0xb0", 0, 3, CONFIRMED, first_token_id=3_000_001)]
 
-    write_report(path, ("id",), members, batches)
+    report(path, ("id",), batches)
 
     assert [row[0] for row in read_rows(path)] == ["id", "M0", "M1", "M2"]
+
+
+CONFIRMED_ALL = [BatchRecord("p", 0, "0xb0", 0, 3, CONFIRMED, first_token_id=3_000_001)]
+
+
+def test_write_report__owner_only(tmp_path, report):
+    path = report(tmp_path / "report.csv", ("id",), CONFIRMED_ALL)
+
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_write_report__member_file_changed__refused_and_no_file(tmp_path, report, member_file):
+    members_path, _ = member_file
+    members_path.write_text(members_path.read_text().replace("M1", "X1"))
+
+    with pytest.raises(MemberFileChanged, match=f"member file {members_path} changed since"):
+        report(tmp_path / "report.csv", ("id",), CONFIRMED_ALL)
+
+    assert list(tmp_path.glob("report.csv*")) == []
+
+
+def test_write_report__members_not_in_file_order__value_error(tmp_path, report, members):
+    swapped = [members[1], members[0], members[2]]
+
+    with pytest.raises(ValueError, match=r"row 2 .* is not in"):
+        report(tmp_path / "report.csv", ("id",), CONFIRMED_ALL, recorded=swapped)
+
+
+def test_write_report__disk_full__write_failed_and_no_file(tmp_path, report, monkeypatch):
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    path = tmp_path / "report.csv"
+
+    with pytest.raises(
+        WriteFailed, match=f"cannot write the airdrop report {path}: the disk is full"
+    ):
+        report(path, ("id",), CONFIRMED_ALL)
+
+    assert list(tmp_path.glob("report.csv*")) == []

@@ -58,8 +58,8 @@ def test_create_plan__stored_open_with_members_and_planned_batches(path, plan, m
         )
         assert record.columns == ("address", "tier")
         assert journal.open_plan() == record
-        assert [(m.position, m.row, m.fields["tier"]) for m in journal.members(plan.plan_id)] == [
-            (i, i + 2, "gold") for i in range(5)
+        assert [(m.position, m.row, m.address) for m in journal.members(plan.plan_id)] == [
+            (i, i + 2, members.addresses[i]) for i in range(5)
         ]
         assert [
             (b.index, b.batch_id, b.start, b.count, b.status) for b in journal.batches(plan.plan_id)
