@@ -47,7 +47,7 @@ def reported_errors(decoder: Decoder, as_json: bool = False) -> Iterator[None]:
     """
     try:
         yield
-    except ReportedError:
+    except (ReportedError, click.exceptions.Exit):  # said already, or a deliberate exit code
         raise
     except click.ClickException as err:
         if as_json:
