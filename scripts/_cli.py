@@ -84,10 +84,11 @@ class Group(click.Group):
 @contextmanager
 def _parse_errors(args: list[str]) -> Iterator[None]:
     """A bad option or argument is a JSON last line too when ``--json`` is among the arguments."""
+    as_json = "--json" in args  # now: click's parser consumes the list
     try:
         yield
     except click.ClickException as err:
-        if "--json" in args:
+        if as_json:
             emit_json({"error": err.format_message(), "kind": type(err).__name__})
         raise
 

@@ -65,6 +65,7 @@ def reported_errors(decoder: Decoder, as_json: bool = False) -> Iterator[None]:
 def describe(err: BaseException, decoder: Decoder) -> tuple[str, str]:
     """``(one line saying what went wrong and what to do, a short kind)`` for any error."""
     from ape.exceptions import ApeException
+    from web3.exceptions import ContractLogicError
 
     from collectibles.chain.reverts import refusal
     from collectibles.domain.errors import CollectiblesError
@@ -79,7 +80,8 @@ def describe(err: BaseException, decoder: Decoder) -> tuple[str, str]:
         return _os_error(err), "WriteFailed" if _is_write_error(err) else "OSError"
     if isinstance(err, sqlite3.Error):
         return f"the airdrop journal cannot be used: {err}; {RESUME}", "JournalError"
-    if isinstance(err, ApeException):
+    # A revert, Ape's or web3's (``eth_estimateGas`` of a transaction the contract refuses).
+    if isinstance(err, ApeException | ContractLogicError):
         return refusal(decoder(), err), type(err).__name__
     if (node := _node_refusal(err)) is not None:
         return node, "NodeRefused"
@@ -120,7 +122,7 @@ def _is_write_error(err: OSError) -> bool:
 def _os_error(err: OSError) -> str:
     where = f" {err.filename}" if err.filename else ""
     if err.errno == errno.ENOSPC:
-        return f"the disk is full (writing{where}): free space, then {RESUME}"
+        return f"the disk is full{' (writing' + where + ')' if where else ''}: free space, then {RESUME}"
     if err.errno == errno.EROFS:
         return f"cannot write{where}: the file system is read-only; {RESUME} from a writable folder"
     if err.errno in (errno.EACCES, errno.EPERM):
