@@ -296,3 +296,30 @@ def test_airdrop__dead_rpc__one_line_exit_1_json_last(tmp_path, write_members):
     assert (
         url.split("//")[1] in out["error"] or "reach" in out["error"] or "connect" in out["error"]
     )
+
+
+@pytest.fixture
+def small_blocks(chain):
+    """The test chain's block gas limit lowered to 5M (a block mined to apply it), restored after."""
+    provider = chain.provider
+    before = provider.web3.eth.get_block("latest")["gasLimit"]
+    provider.make_request("evm_setBlockGasLimit", [hex(5_000_000)])
+    provider.make_request("evm_mine", [])
+    yield 5_000_000
+    provider.make_request("evm_setBlockGasLimit", [hex(before)])
+    provider.make_request("evm_mine", [])
+
+
+def test_airdrop__batch_too_big_for_the_block__one_line_names_a_size_that_fits(
+    airdrop, write_members, minter, free_series, small_blocks, journal_path
+):
+    members = write_members([member_address(500 + i) for i in range(120)])
+    nonce = minter.nonce
+
+    result = airdrop(free_series, members, "--batch-size", 120, "--json")
+
+    assert_one_clear_line(result, "more than the block gas limit of 5,000,000", "--batch-size 51")
+    assert last_json(result)["kind"] == "AirdropNotPossible"
+    assert minter.nonce == nonce
+    with Journal(journal_path) as journal:
+        assert journal.open_plan() is None

@@ -209,6 +209,7 @@ class Airdropper:
         self, journal: Journal, plan: AirdropPlan, members: MemberFile, members_path: str
     ) -> PlanRecord:
         """Journal a new plan, after refusing up front what the chain would refuse."""
+        self._refuse_oversized(plan)
         _, refusal = self._refusal(plan.series_id, self._not_executed(plan.batches), plan.addresses)
         if refusal:
             raise AirdropNotPossible(refusal)
@@ -219,6 +220,16 @@ class Airdropper:
             members_path=str(members_path),
             start_block=max(0, self.chain.block_number() - 1),
         )
+
+    def _refuse_oversized(self, plan: AirdropPlan) -> None:
+        """Refuse a batch size (``--batch-size``) whose largest batch cannot fit in a block of this chain."""
+        limit = self.chain.block_gas_limit()
+        largest = max((b.count for b in plan.batches), default=0)
+        if largest and estimate_batch_gas(largest) > limit:
+            raise AirdropNotPossible(
+                f"a batch of {largest} recipients needs about {estimate_batch_gas(largest):,} gas, more "
+                f"than the block gas limit of {limit:,}: use --batch-size {max_batch_size(limit)} or less"
+            )
 
     def _finish(
         self,
