@@ -105,7 +105,9 @@ class Members(Sequence[Member]):
         return Member(self._rows[index], "0x" + self._hex[40 * index : 40 * index + 40].decode())
 
     def __iter__(self) -> Iterator[Member]:
-        return map(Member, self._rows, self.addresses())
+        digits = self._hex  # one member at a time: no list of a million addresses on the way
+        for i, row in enumerate(self._rows):
+            yield Member(row, "0x" + digits[40 * i : 40 * i + 40].decode())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Members):
