@@ -10,6 +10,8 @@ from collectibles.chain.airdrop.plan import (
     GAS_PER_BATCH,
     GAS_PER_TOKEN,
     MAX_BATCH_SIZE,
+    TX_GAS_CAP,
+    TX_GAS_SHARE,
     batch_id_of,
     estimate_batch_gas,
     max_batch_size,
@@ -42,8 +44,16 @@ def test_max_batch_size__30m_block__half_the_block():
     assert max_batch_size(30_000_000) == (15_000_000 - GAS_PER_BATCH) // GAS_PER_TOKEN == 317
 
 
-def test_max_batch_size__huge_block__capped():
-    assert max_batch_size(2_000_000_000) == MAX_BATCH_SIZE == 500
+def test_max_batch_size__huge_block_without_tx_cap__capped():
+    assert max_batch_size(2_000_000_000, tx_gas_cap=None) == MAX_BATCH_SIZE == 500
+
+
+@pytest.mark.parametrize("block_gas_limit", [60_000_000, 2_000_000_000])
+def test_max_batch_size__big_block__within_eip7825_cap_with_margin(block_gas_limit):
+    size = max_batch_size(block_gas_limit)
+
+    assert size == int((TX_GAS_CAP * TX_GAS_SHARE - GAS_PER_BATCH) // GAS_PER_TOKEN) == 337
+    assert estimate_batch_gas(size) <= TX_GAS_CAP * TX_GAS_SHARE < TX_GAS_CAP == 2**24
 
 
 def test_max_batch_size__tiny_block__refused():
