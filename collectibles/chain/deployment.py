@@ -28,9 +28,22 @@ class ChainId:
 
 
 def chain_identity(provider: ProviderAPI) -> ChainId:
-    """The chain id and genesis block hash of the connected chain."""
-    genesis = provider.web3.eth.get_block(0)
-    return ChainId(int(provider.chain_id), normalize_hash(bytes(genesis["hash"])))
+    """The chain id and genesis block hash of the connected chain, stable across a restart from its state.
+
+    The genesis is read as block 1's parent hash when there is a block 1, else as block 0's hash: on any
+    consistent chain they are the same block, but Anvil restarted from its ``--state`` file (``make chain``)
+    sometimes makes a new block 0 under the blocks it kept, whose parent link still names the first one. So
+    the registry key, the airdrop journal's name and the airdrop plan ids stay those of the first start, and
+    a chain that was really reset (no block 1 of the old chain) still gets a new identity.
+    """
+    from web3.exceptions import BlockNotFound
+
+    web3 = provider.web3
+    try:
+        genesis = bytes(web3.eth.get_block(1)["parentHash"])
+    except BlockNotFound:
+        genesis = bytes(web3.eth.get_block(0)["hash"])
+    return ChainId(int(provider.chain_id), normalize_hash(genesis))
 
 
 def has_code(provider: ProviderAPI) -> Callable[[str], bool]:

@@ -6,8 +6,9 @@ address recorded on an earlier chain is never handed out for a new one. :meth:`R
 caller whether the address still has code, for chains that kept their genesis but lost their state.
 
 The genesis hash alone says too little the other way: Anvil restarted from its ``--state`` file (``make
-chain``) sometimes makes a new block 0 while it keeps every account, contract and receipt. So when this
-genesis has no record, a deployment recorded under another genesis with the same chain id is still this
+chain``) sometimes makes a new block 0 while it keeps every account, contract and receipt. The caller's
+:func:`~collectibles.chain.deployment.chain_identity` reads the genesis through block 1's parent hash, which
+such a restart keeps; and when this genesis has no record all the same, a deployment recorded under another genesis with the same chain id is still this
 chain's if the caller's ``same_deployment`` check holds (the deployment transaction's receipt created that
 address, and the code there has the recorded hash): it is then recorded under the new genesis too
 (:meth:`Registry.adopt`). A chain that was really reset has no such receipt and no code, and is still told
