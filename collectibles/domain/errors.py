@@ -124,6 +124,19 @@ class JournalBusy(CollectiblesError):
         super().__init__(f"another airdrop process is using {journal}; wait for it to finish")
 
 
+class JournalUnreadable(CollectiblesError):
+    """A journal file is not an SQLite database (another file, or a damaged one): it is not used."""
+
+    def __init__(self, journal: object, reason: str):
+        self.journal = journal
+        self.reason = reason
+        super().__init__(
+            f"journal {journal} cannot be read ({reason}): it is not an airdrop journal, or it is damaged; "
+            "point --journal at the right file, or move this one away and rerun (what reached the chain is "
+            "found there again)"
+        )
+
+
 class JournalSchemaUnsupported(CollectiblesError):
     """A journal was written by a newer version of this program, with a schema this one cannot read."""
 

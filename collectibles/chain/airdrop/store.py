@@ -22,7 +22,7 @@ from collectibles.chain.airdrop.files import (
     private_umask,
     write_failure,
 )
-from collectibles.domain.errors import JournalBusy, WriteFailed
+from collectibles.domain.errors import JournalBusy, JournalUnreadable, WriteFailed
 
 
 class JournalFile:
@@ -45,6 +45,8 @@ class JournalFile:
             self._lock.close()
             if isinstance(err, OSError | sqlite3.OperationalError):
                 raise WriteFailed("airdrop journal", self.path, write_failure(err)) from None
+            if isinstance(err, sqlite3.DatabaseError):  # "file is not a database"
+                raise JournalUnreadable(self.path, str(err)) from None
             raise
 
     def _take_lock(self) -> TextIO:

@@ -15,7 +15,12 @@ from collectibles.chain.airdrop.files import make_private_folder
 from collectibles.chain.airdrop.journal import Journal
 from collectibles.chain.airdrop.plan import plan_airdrop
 from collectibles.chain.airdrop.records import CONFIRMED, PLANNED, SIGNED
-from collectibles.domain.errors import JournalBusy, JournalSchemaUnsupported, WriteFailed
+from collectibles.domain.errors import (
+    JournalBusy,
+    JournalSchemaUnsupported,
+    JournalUnreadable,
+    WriteFailed,
+)
 from collectibles.domain.members import parse_members
 
 SENDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -262,6 +267,19 @@ def test_journal__newer_schema__refused_and_left_alone(path):
     assert path.read_bytes() == before
     # the lock was released: another open fails the same way, not as busy
     with pytest.raises(JournalSchemaUnsupported):
+        Journal(path)
+
+
+def test_journal__not_a_database__unreadable_and_left_alone(path):
+    path.parent.mkdir(parents=True)
+    path.write_text("address\n0x" + "ab" * 20 + "\n" * 200)  # a member file given as --journal
+    before = path.read_bytes()
+
+    with pytest.raises(JournalUnreadable, match="not an airdrop journal, or it is damaged"):
+        Journal(path)
+
+    assert path.read_bytes() == before
+    with pytest.raises(JournalUnreadable):  # and the lock was released
         Journal(path)
 
 
