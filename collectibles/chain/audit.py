@@ -132,35 +132,61 @@ def store_fetcher(store: BlockStore) -> Fetch:
 
 
 def gateway_fetcher(
-    store: BlockStore, gateway_url: str, timeout: float = 10, max_bytes: int = 64 << 20
+    store: BlockStore,
+    gateway_url: str,
+    timeout: float = 10,
+    max_bytes: int = 64 << 20,
+    give_up_after: int = 3,
 ) -> Fetch:
     """Fetch through an HTTP gateway; the DAG (from ``store``) says which CID the bytes must have.
 
     An answer must arrive whole within ``timeout`` seconds (not only each read: a gateway that trickles
-    bytes is as stuck as a silent one) and be at most ``max_bytes`` long."""
+    bytes is as stuck as a silent one) and be at most ``max_bytes`` long. After ``give_up_after`` timeouts
+    in a row the gateway is not asked again (every later fetch fails at once, saying so): a dead gateway
+    must not cost ``timeout`` seconds per token of a large collection."""
+    timeouts_in_a_row = 0
 
     def fetch(cid: str, path: list[str]) -> tuple[str, bytes]:
+        nonlocal timeouts_in_a_row
         entry = store.resolve(parse_cid(cid), path)
+        if timeouts_in_a_row >= give_up_after:
+            raise TimeoutError(
+                f"not asked: the gateway timed out {timeouts_in_a_row} times in a row"
+            )
         quoted = "/".join(urllib.parse.quote(p) for p in path)
         url = f"{gateway_url.rstrip('/')}/ipfs/{cid}/{quoted}".rstrip("/")
-        deadline = time.monotonic() + timeout
-        chunks: list[bytes] = []
-        size = 0
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            while chunk := response.read1(1 << 16):  # read1: what has arrived, so the clock is seen
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ValueError(f"the gateway sent more than {max_bytes:,} bytes")
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"the gateway's answer took more than {timeout:g} s")
-            if missing := getattr(response, "length", None):  # what its Content-Length still owed
-                raise ValueError(
-                    f"the gateway's answer stopped after {size:,} of {size + missing:,} bytes"
-                )
-        return str(entry.cid), b"".join(chunks)
+        try:
+            data = _download(url, timeout, max_bytes)
+        except OSError as err:  # urllib wraps a timeout while connecting or sending in URLError
+            if isinstance(err, TimeoutError) or isinstance(
+                getattr(err, "reason", None), TimeoutError
+            ):
+                timeouts_in_a_row += 1
+            raise
+        timeouts_in_a_row = 0
+        return str(entry.cid), data
 
     return fetch
+
+
+def _download(url: str, timeout: float, max_bytes: int) -> bytes:
+    """The whole body at ``url``, within ``timeout`` seconds in all and ``max_bytes``."""
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        while chunk := response.read1(1 << 16):  # read1: what has arrived, so the clock is seen
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise ValueError(f"the gateway sent more than {max_bytes:,} bytes")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the gateway's answer took more than {timeout:g} s")
+        if missing := getattr(response, "length", None):  # what its Content-Length still owed
+            raise ValueError(
+                f"the gateway's answer stopped after {size:,} of {size + missing:,} bytes"
+            )
+    return b"".join(chunks)
 
 
 def audit_series(nft: ContractInstance, series_id: int, fetch: Fetch) -> SeriesAudit:

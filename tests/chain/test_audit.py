@@ -265,6 +265,33 @@ def test_audit_series__gateway_too_slow__each_token_reported_timed_out(published
     ]
 
 
+def test_gateway_fetcher__silent_gateway__not_asked_again_after_the_timeouts(published):
+    cid, store = published
+
+    class Silent(BaseHTTPRequestHandler):
+        asked = 0
+
+        def do_GET(self):
+            Silent.asked += 1
+            time.sleep(1)
+
+        def log_message(self, *args):
+            pass
+
+    server = serve_handler(Silent)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        fetch = gateway_fetcher(store, url, timeout=0.3, give_up_after=2)
+        audit = audit_series(Chain(f"ipfs://{cid}/"), 1, fetch)
+        with pytest.raises(TimeoutError, match="not asked: the gateway timed out 2 times in a row"):
+            fetch(cid, ["card.png"])
+    finally:
+        server.shutdown()
+
+    assert [t.problems[0].rsplit(": ", 1)[-1] for t in audit.tokens] == ["timed out"] * 2
+    assert Silent.asked == 2
+
+
 def test_audit_series__gateway_cuts_the_answer_short__reported_not_raised(published):
     cid, store = published
 
