@@ -86,6 +86,7 @@ bench: compile
 	$(BIN)/python benchmarks/gas.py
 	$(BIN)/python benchmarks/airdrop.py
 	$(BIN)/python benchmarks/metadata.py
+	$(BIN)/python benchmarks/members.py
 
 # A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in CHAIN_DIR).
 # `make chain CHAIN=ganache` starts ganache 7 instead, with the same accounts and chain id
