@@ -20,6 +20,8 @@ import click
 
 PLAIN_INTERVAL = 5.0
 """Seconds between two plain progress lines when stderr is not a terminal."""
+STALL_AFTER = 10.0
+"""Seconds without a member done after which a plain line says for how long nothing moved."""
 
 
 def emit_json(results: Mapping[str, Any]) -> None:
@@ -41,6 +43,7 @@ class Progress:
         self.done = 0
         self.doing = "starting"
         self._started = time.monotonic()
+        self._last_advance = self._started
         self._first_done: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -71,6 +74,7 @@ class Progress:
             self._first_done = members
             self._started = time.monotonic()
         self.done += members
+        self._last_advance = time.monotonic()
         if self._bar is not None:
             self._bar.update(self._task, completed=self.done)
 
@@ -87,11 +91,13 @@ class Progress:
         return now / elapsed if elapsed > 0 else 0.0
 
     def line(self) -> str:
-        """The plain progress line: members done, rate, what the run is doing."""
+        """The plain progress line: members done, rate, what the run is doing (and for how long, if stalled)."""
         share = f" ({100 * self.done // self.total}%)" if self.total else ""
+        idle = time.monotonic() - self._last_advance
+        stalled = f" (no progress for {idle:.0f}s)" if idle >= STALL_AFTER else ""
         return (
             f"{self.label}: {self.done:,}/{self.total:,} members{share}, "
-            f"{self.rate():,.1f} members/s; {self.doing}"
+            f"{self.rate():,.1f} members/s; {self.doing}{stalled}"
         )
 
     def _line(self) -> None:

@@ -200,3 +200,13 @@ def test_progress__plain__rate_counts_only_this_run_and_says_what_it_waits_for()
     assert progress.rate() == pytest.approx(10.0, rel=0.2)
     assert progress.line().startswith("airdrop: 60/100 members (60%), ")
     assert progress.line().endswith("members/s; waiting for 2 receipts")
+
+
+def test_progress__plain__a_stall_says_for_how_long():
+    progress = Progress(10, "airdrop", stream=io.StringIO())
+    progress.advance(3)
+    progress.status("waiting for batch 1's receipt")
+
+    assert "no progress for" not in progress.line()
+    progress._last_advance -= 42
+    assert progress.line().endswith("waiting for batch 1's receipt (no progress for 42s)")
