@@ -323,3 +323,26 @@ def test_airdrop__batch_too_big_for_the_block__one_line_names_a_size_that_fits(
     assert minter.nonce == nonce
     with Journal(journal_path) as journal:
         assert journal.open_plan() is None
+
+
+def test_airdrop__member_file_edited_mid_run__no_report_then_restored_and_finished(
+    airdrop, write_members, collectible, free_series, monkeypatch, tmp_path
+):
+    addresses = [member_address(600 + i) for i in range(4)]
+    members = write_members(addresses)
+    original = members.read_text()
+    edit = lambda: members.write_text(original.replace("m1@", "changed@"))  # noqa: E731
+    fail_at(monkeypatch, "after_send", edit)
+    report = tmp_path / "report.csv"
+
+    edited = airdrop(free_series, members, "--batch-size", 2, "--report", report, "--json")
+
+    assert_one_clear_line(edited, f"member file {members} changed since the airdrop was planned")
+    assert last_json(edited)["kind"] == "MemberFileChanged"
+    assert not report.exists()
+    members.write_text(original)
+    monkeypatch.setattr(faults, "crash_point", lambda name: None)
+    again = airdrop(free_series, members, "--batch-size", 2, "--report", report, "--json")
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "m1@example.org" in report.read_text()
+    assert holds_one_each(collectible, addresses)
