@@ -17,13 +17,12 @@ choice such as ``ethereum:local:foundry`` or the URL of a node, ``--network http
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from ape.cli import AccountAliasPromptChoice, ApeCliContextObject, ConnectedProviderCommand
@@ -33,6 +32,7 @@ from scripts._errors import reported_errors
 from scripts._output import emit_json
 from scripts._params import ADDRESS
 from scripts._settings import cli_settings, load_env, project_path
+from scripts._signer import prepare_signer
 
 if TYPE_CHECKING:  # perf: keep the CLI module loading fast
     from ape.api import AccountAPI, NetworkAPI, ProviderAPI
@@ -134,30 +134,6 @@ def confirm_network(network: NetworkAPI, yes: bool, provider: ProviderAPI | None
             f"refusing to send transactions on {where} without confirmation: pass --yes, or run in a terminal"
         )
     click.confirm(f"Send transactions on {where}?", abort=True)
-
-
-@runtime_checkable
-class Autosigning(Protocol):
-    """An account that can sign without asking (Ape's ``KeyfileAccount``); test accounts never ask."""
-
-    @property
-    def alias(self) -> str | None: ...
-
-    def set_autosign(self, enabled: bool, passphrase: str | None = None) -> None: ...
-
-
-def prepare_signer(account: AccountAPI | Autosigning, yes: bool) -> None:
-    """With ``--yes``, let a keyfile account sign without a "Sign:" question per transaction.
-
-    Its passphrase must then come from ``APE_ACCOUNTS_<alias>_PASSPHRASE`` (``.env`` works) or a terminal;
-    it is never printed. Test accounts, and runs without ``--yes``, are left as they are.
-    """
-    if not yes or not isinstance(account, Autosigning):
-        return
-    variable = f"APE_ACCOUNTS_{account.alias}_PASSPHRASE"
-    if not os.environ.get(variable) and not sys.stdin.isatty():
-        raise click.ClickException(f"--yes without a terminal needs {variable} (see .env.example)")
-    account.set_autosign(True)
 
 
 # ------------------------------------------------------------------ the context
