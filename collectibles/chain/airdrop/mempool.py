@@ -3,8 +3,8 @@
 :class:`Mempool` is the part of :class:`~collectibles.chain.airdrop.runner.Airdropper` that, on each pass over
 the chain, moves one sent batch along the states of :mod:`~collectibles.chain.airdrop.lifecycle`, and
 re-checks the batches recorded as confirmed. Every signed variant (a replacement too) is journaled with
-``record_signed`` before it is broadcast; the contract's batch ids make whichever variant executes execute the
-batch once. Kept apart from the runner so that the runner reads as the order of the steps.
+``record_signed`` before it is broadcast; the contract's campaign marks make whichever variant executes mint
+for each member once. Kept apart from the runner so that the runner reads as the order of the steps.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from collectibles.chain.airdrop.journal import Journal
     from collectibles.chain.airdrop.records import BatchRecord, PlanRecord
     from collectibles.chain.airdrop.sender import BatchSender, Execution, SignedBatch
+
+
+REORG_WINDOW = 64
+"""Blocks below the head within which a confirmed batch's block is re-checked on every new head (two epochs
+of mainnet's 32 slots: deeper, a block is finalized). A run that starts re-checks every recorded batch once."""
 
 
 class Runner(Protocol):
@@ -159,7 +164,9 @@ class Mempool:
     # ------------------------------------------------------------------ one pass
 
     def begin_pass(self, head: int) -> None:
-        """Read what every batch of this pass is judged against: the base fee, the account's mined nonce."""
+        """Read what every batch of this pass is judged against: the base fee, the account's mined nonce;
+        logs are read afresh once per pass."""
+        self.chain.new_pass()
         self._base_fee = self.chain.base_fee()
         latest = self.chain.nonce("latest")
         if latest != self._latest_nonce:
@@ -279,7 +286,7 @@ class Mempool:
         head_hash = self.chain.block_hash(head)
         moved = False
         if head_hash != self._head_hash or any(b.index not in self._known for b in confirmed):
-            moved = self._verify(journal, record, confirmed)
+            moved = self._verify(journal, record, confirmed, head)
             self._head_hash = head_hash
         shallow = [
             b
@@ -291,14 +298,21 @@ class Mempool:
         ]
         return moved, shallow
 
-    def _verify(self, journal: Journal, record: PlanRecord, confirmed: list[BatchRecord]) -> bool:
-        """Check each confirmed batch's block (one lookup per block); returns whether any moved."""
+    def _verify(
+        self, journal: Journal, record: PlanRecord, confirmed: list[BatchRecord], head: int
+    ) -> bool:
+        """Check each confirmed batch's block (one lookup per block); returns whether any moved.
+
+        A block verified once and more than :data:`REORG_WINDOW` below the head is final for this run.
+        """
         hashes: dict[int, str | None] = {}
         moved = False
         for batch in confirmed:
             known = self._known.get(batch.index)
             if known is not None:
                 number, block_hash = known
+                if number < head - REORG_WINDOW:
+                    continue
                 if number not in hashes:
                     hashes[number] = self.chain.block_hash(number)
                 if hashes[number] == block_hash:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI, ProviderAPI
     from eth_typing import HexStr
     from web3 import Web3
-    from web3.types import BlockIdentifier, TxReceipt
+    from web3.types import BlockIdentifier, FilterParams, LogReceipt, TxReceipt
 
 GAS_LIMIT_MULTIPLIER = 1.2
 """Headroom over ``eth_estimateGas`` for each signed transaction."""
@@ -76,12 +76,30 @@ class NodeClient:
         log: Callable[[str], None] = lambda message: None,
     ):
         self.sender = sender
+        self._logs: dict[str, list[LogReceipt]] = {}
         self.web3, endpoint = own_connection(provider)
         self.retrying = (
             Retrying(endpoint, log=log)
             if patience is None
             else Retrying(endpoint, patience=patience, log=log)
         )
+
+    def logs(self, params: FilterParams) -> list[LogReceipt]:
+        """``eth_getLogs`` for ``params``, answered once per watch pass (see :meth:`new_pass`).
+
+        The watch asks for the same campaign's logs once per batch; on a chain with many logs each query is
+        a scan, so within a pass they share one answer.
+        """
+        key = repr(sorted(params.items()))
+        if key not in self._logs:
+            self._logs[key] = list(
+                self.retrying("reading logs", lambda: self.web3.eth.get_logs(params))
+            )
+        return self._logs[key]
+
+    def new_pass(self) -> None:
+        """Forget the logs read so far: the next :meth:`logs` asks the node again."""
+        self._logs.clear()
 
     def broadcast(self, raw_tx: str) -> str | None:
         """Send a signed transaction; returns the node's refusal, if any, for the caller to log.
