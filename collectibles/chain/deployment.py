@@ -10,7 +10,7 @@ from collectibles.chain.registry import Deployment, Registry, chain_key, normali
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ProviderAPI
-    from ape.contracts import ContractInstance
+    from ape.contracts import ContractContainer, ContractInstance
     from ape.managers.project import ProjectManager
     from eth_typing import HexStr
 
@@ -112,10 +112,25 @@ def find_collectible(
     if address:
         if not has_code(provider)(address):
             raise NotAContract(address, provider.chain_id)
-        return project.Collectible.at(address)
+        return collectible_at(project, address)
     if registry is None:
         raise ValueError("find_collectible needs a registry or an address")
-    return project.Collectible.at(lookup_deployment(registry, provider).address)
+    return collectible_at(project, lookup_deployment(registry, provider).address)
+
+
+def collectible_at(project: ProjectManager, address: str) -> ContractInstance:
+    """The project's Collectible at ``address``, with this build's ABI and nothing else.
+
+    Ape keeps a contract type per address on disk for a chain reached by URL and merges it with the one
+    given. Local chains hand out the same addresses after every reset, so an older build deployed there once
+    would mix its ABI in (two ``AirdropExecuted`` events, say): the cached type is replaced instead.
+    """
+    from ape.utils.basemodel import ManagerAccessMixin
+
+    container: ContractContainer = project.Collectible
+    return ManagerAccessMixin.chain_manager.contracts.instance_at(
+        address, contract_type=container.contract_type, fetch_from_explorer=False, replace=True
+    )
 
 
 def live_deployment(registry: Registry, provider: ProviderAPI) -> Deployment | None:
