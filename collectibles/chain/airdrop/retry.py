@@ -27,8 +27,9 @@ T = TypeVar("T")
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 """HTTP answers that mean "not now" rather than "no": retried."""
-REQUEST_TIMEOUT = 10.0
-"""Seconds one RPC request may take before it counts as a timeout (and is retried)."""
+REQUEST_TIMEOUT = 30.0
+"""Seconds one RPC request may take before it counts as a timeout (and is retried); as long as ape-foundry's
+own request timeout, since a log query over a long campaign is a scan of every log of the contract."""
 DEFAULT_PATIENCE = 60.0
 """Seconds of failed attempts before the run stops with :class:`ChainUnavailable`."""
 

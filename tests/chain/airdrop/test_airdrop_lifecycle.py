@@ -119,7 +119,7 @@ def test_retrying__fails_twice_then_answers__backoff_doubles():
 
 def test_retrying__node_gone__chain_unavailable_after_patience_with_backoff_capped():
     clock = FakeClock()
-    logs = []
+    logs: list[str] = []
 
     def call():
         raise requests.ConnectionError("refused")
