@@ -61,11 +61,25 @@ def measure() -> list[tuple[str, int, int]]:
         for size in (100, 500):
             sent[label, size] = fresh.take(size)
             receipt = nft.airdrop(
-                series_id, keccak(text=f"{label}-{size}"), sent[label, size], sender=admin
+                series_id, keccak(text=f"{label}-{size}"), 0, sent[label, size], sender=admin
             )
             row(f"airdrop {size}, {label} series", receipt, size)
-    replayed = nft.airdrop(gift, keccak(text="gift-500"), sent["gift", 500], sender=admin)
+    campaign = keccak(text="gift-500")
+    replayed = nft.airdrop(gift, campaign, 0, sent["gift", 500], sender=admin)
     row("airdrop 500 replayed (mints nothing)", replayed, 500)
+    # The same campaign split again: members 250 to 749, of which 250 to 499 were served above.
+    overlap = sent["gift", 500][250:] + fresh.take(250)
+    row(
+        "airdrop 500, 250 of them served (250 minted)",
+        nft.airdrop(gift, campaign, 250, overlap, sender=admin),
+        250,
+    )
+    # A campaign that continues: members 500 to 999 after 0 to 499, so its first word is shared.
+    row(
+        "airdrop 500 more of a gift campaign",
+        nft.airdrop(gift, keccak(text="gift-100"), 100, fresh.take(500), sender=admin),
+        500,
+    )
     row(
         "mintBatch 100 to one address",
         nft.mintBatch(free, fresh.take(1)[0], 100, sender=admin),

@@ -27,7 +27,7 @@ import {IERC6454} from "./interfaces/IERC6454.sol";
  *   {AccessControlDefaultAdminRules}), pause and the capped default royalty (ERC-2981);
  * - {CollectibleTransferPolicy}: `Free`, `GiftAfterHold` and `Soulbound` tokens (ERC-5192, ERC-6454);
  * - {CollectibleSeries}: series, serials, direct and batch mints, burns;
- * - {CollectibleAirdrop}: exactly-once push airdrops;
+ * - {CollectibleAirdrop}: push airdrops, at most one token per campaign member;
  * - {CollectibleClaims}: Merkle allowlist claims;
  * - {CollectibleMetadata}: name, symbol, per-series base URIs with ERC-4906, freezes, ERC-7572 contract URI.
  */

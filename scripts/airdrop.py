@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from ape.api import ProviderAPI
 
-from scripts._cli import CollectiblesContext, Command, collectibles_cli_context, sender_options
+from scripts._cli import (
+    CollectiblesContext,
+    Command,
+    collectibles_cli_context,
+    is_local_chain,
+    sender_options,
+)
 from scripts._errors import ReportedError
 from scripts._output import Progress
 from scripts._settings import PROJECT_ROOT
@@ -18,6 +24,8 @@ if TYPE_CHECKING:
 # Outside .build/, which `make clean` and Ape may wipe: the journal is what makes a rerun safe. Made 0700:
 # the journals hold signed transactions and the reports every column of the member files.
 JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
+LOCAL_CONFIRMATIONS, REMOTE_CONFIRMATIONS = 1, 3
+"""The default ``--confirmations``: a local chain never reorganises its blocks; elsewhere wait three deep."""
 
 
 @click.command(cls=Command)
@@ -33,6 +41,12 @@ JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
 )
 @click.option(
     "--keep-duplicates", is_flag=True, help="Give a token to every row, even a repeated address."
+)
+@click.option(
+    "--allow-second",
+    is_flag=True,
+    help="Also airdrop to members whose address already holds a token of the series "
+    "(still at most once per member of this file).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan, gas and cost; send nothing.")
 @click.option(
@@ -55,19 +69,53 @@ JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
     default=None,
     help="Report CSV [default: beside the journal].",
 )
+@click.option(
+    "--max-fee-gwei",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    envvar="COLLECTIBLES_MAX_FEE_GWEI",
+    show_envvar=True,
+    help="Fee cap: no transaction, first send or replacement, pays more per gas [default: no cap].",
+)
+@click.option(
+    "--priority-fee-gwei",
+    type=click.FloatRange(min=0),
+    default=None,
+    envvar="COLLECTIBLES_PRIORITY_FEE_GWEI",
+    show_envvar=True,
+    help="Priority fee (tip) of a first send [default: the node's suggestion].",
+)
+@click.option(
+    "--confirmations",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="COLLECTIBLES_CONFIRMATIONS",
+    show_envvar=True,
+    help="Blocks deep a batch must be to count as delivered [default: 1 on a local chain, else 3].",
+)
 def cli(
     cli_ctx: CollectiblesContext,
     provider: ProviderAPI,
     series_id: int,
     members_path: Path,
     keep_duplicates: bool,
+    allow_second: bool,
     dry_run: bool,
     batch_size: int | None,
     journal_path: Path | None,
     report_path: Path | None,
+    max_fee_gwei: float | None,
+    priority_fee_gwei: float | None,
+    confirmations: int | None,
 ) -> None:
-    """Mint one token of SERIES to each member, in file order; rerun the same command to resume."""
+    """Mint one token of SERIES to each member not served yet; rerun the same command to resume.
+
+    Serials follow the members sorted by address (the campaign's order, the same for any order of the file).
+    Members whose address already holds a token of the series are skipped and reported as already served,
+    unless --allow-second.
+    """
     from collectibles.chain.airdrop import Airdropper, default_journal_path
+    from collectibles.chain.airdrop.fees import FeePolicy
     from collectibles.chain.airdrop.files import make_private_folder
     from collectibles.chain.deployment import chain_identity
     from collectibles.domain.members import load_members
@@ -80,12 +128,18 @@ def cli(
         nft = cli_ctx.collectible
         progress = Progress(len(members.members), "airdrop")
         airdropper = Airdropper(
-            nft, cli_ctx.account, log=_log_to(progress), progress=progress.advance
+            nft,
+            cli_ctx.account,
+            log=_log_to(progress),
+            progress=progress.advance,
+            allow_second=allow_second,
+            fees=FeePolicy.from_gwei(max_fee_gwei, priority_fee_gwei),
+            confirmations=confirmations or _default_confirmations(provider),
         )
         if dry_run:
             plan = airdropper.dry_run(series_id, members, batch_size)
             _print_dry_run(plan, len(members.duplicates))
-            _finish_dry_run(cli_ctx, plan, provider, _fee_cap(airdropper))
+            _finish_dry_run(cli_ctx, plan, provider, airdropper.fees.max_fee_cap)
             return
         if journal_path is None:
             ident = chain_identity(provider)
@@ -141,10 +195,11 @@ def _log_to(progress: Progress) -> Callable[[str], None]:
     return log
 
 
-def _fee_cap(airdropper: Any) -> int | None:
-    """The operator's fee cap in wei (``--max-fee-gwei``), if the runner has one."""
-    cap = getattr(getattr(airdropper, "fees", None), "max_fee_cap", None)
-    return int(cap) if cap is not None else None
+def _default_confirmations(provider: ProviderAPI) -> int:
+    """1 on a local chain (its blocks are never reorganised), 3 elsewhere."""
+    return (
+        LOCAL_CONFIRMATIONS if is_local_chain(provider.network, provider) else REMOTE_CONFIRMATIONS
+    )
 
 
 def _finish_dry_run(
@@ -182,7 +237,10 @@ def _finish_dry_run(
 def _print_dry_run(plan: "DryRun", duplicates: int) -> None:
     p = plan.plan
     click.echo(f"Plan {p.plan_id}: series {p.series_id} of {p.contract} on chain {p.chain_id}")
-    click.echo(f"Members: {len(p.addresses)} ({duplicates} duplicate row(s) reported above)")
+    click.echo(
+        f"Members: {len(p.addresses)} ({duplicates} duplicate row(s) reported above); "
+        f"already served on chain: {plan.already_served}"
+    )
     click.echo(
         f"Batches: {len(p.batches)} of up to {p.batch_size}; already executed: {plan.executed_batches}"
     )
@@ -204,6 +262,7 @@ def _dry_run_json(plan: "DryRun") -> dict[str, Any]:
         "batches": len(p.batches),
         "batch_size": p.batch_size,
         "executed_batches": plan.executed_batches,
+        "already_served": plan.already_served,
         "estimated_gas": plan.estimated_gas,
         "gas_price": plan.gas_price,
         "estimated_cost_wei": plan.estimated_cost,

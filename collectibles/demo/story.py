@@ -170,8 +170,9 @@ def run_demo(
 
     with step("rules") as s:
         fan, friend = sample_members(1, "spring-festival-member")[0], admin.address
-        card_token = token_id(ids[GREETING], 1)
-        badge_token = token_id(ids[BADGE], 1)
+        # Serials follow the campaign's order (members sorted by address), not the file's.
+        card_token = _token_of(nft, ids[GREETING], fan.address)
+        badge_token = _token_of(nft, ids[BADGE], fan.address)
         sender = SimpleNamespace(address=fan.address)
         result.gift_refused = (
             simulate_revert(nft, "transferFrom", fan.address, friend, card_token, sender=sender)
@@ -267,6 +268,15 @@ def _series_summary(
 
 def _image_name(folder: Path) -> str:
     return next(p.name for p in sorted(folder.iterdir()) if not p.name.endswith(".json"))
+
+
+def _token_of(nft: ContractInstance, series_id: int, owner: str) -> int:
+    """The first token of ``series_id`` that ``owner`` holds (the demo's series are small)."""
+    for serial in range(1, int(nft.series(series_id).minted) + 1):
+        token = token_id(series_id, serial)
+        if nft.ownerOf(token) == owner:
+            return token
+    raise LookupError(f"{owner} holds no token of series {series_id}")
 
 
 def _first_rows(path: Path, count: int) -> Any:

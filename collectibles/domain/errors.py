@@ -207,6 +207,22 @@ class BatchReverted(CollectiblesError):
         super().__init__(f"batch {index} reverted in {tx_hash}{detail}; rerun to retry it")
 
 
+class ExecutionMismatch(CollectiblesError):
+    """The chain's execution of an airdrop batch is not the one planned (series, members, count, tokens)."""
+
+    def __init__(self, index: int, tx_hash: str | None, what: str, planned: object, found: object):
+        self.index = index
+        self.tx_hash = tx_hash
+        self.what = what
+        self.planned = planned
+        self.found = found
+        where = f" in {tx_hash}" if tx_hash else ""
+        super().__init__(
+            f"batch {index}: its execution{where} differs from the plan: {what} is {found}, planned "
+            f"{planned}; it was not recorded as delivered (check who else airdrops this campaign, then rerun)"
+        )
+
+
 class SupplyExceeded(CollectiblesError):
     """A mint asks for more tokens than a series has left."""
 

@@ -105,14 +105,27 @@ interface ICollectible {
     event Claimed(uint256 indexed seriesId, address indexed account, uint256 tokenId);
 
     /**
-     * @dev Emitted once per executed {airdrop} batch, after its transfers: the batch minted tokens `firstTokenId`
-     * to `firstTokenId + count - 1`. A replayed batch mints nothing and emits nothing.
-     * @param batchId The sender's id of the batch.
+     * @dev Emitted by an {airdrop} call that minted, after its transfers: of the `count` members from
+     * `firstIndex` of campaign `campaignId`, the `minted` not served before received tokens `firstTokenId` to
+     * `firstTokenId + minted - 1`, in recipient order. A call whose members were all served mints nothing and
+     * emits nothing.
+     * @param minter The `MINTER_ROLE` holder that sent the airdrop; the campaign's marks are its own.
      * @param seriesId The series the tokens belong to.
-     * @param firstTokenId The token the first recipient received.
-     * @param count The number of tokens (and recipients) in the batch.
+     * @param campaignId The sender's id of the campaign (its set of members).
+     * @param firstIndex The campaign member number of the call's first recipient.
+     * @param count The number of recipients in the call.
+     * @param firstTokenId The first token minted.
+     * @param minted The number of tokens minted: `count` minus the members already served.
      */
-    event AirdropExecuted(bytes32 indexed batchId, uint256 indexed seriesId, uint256 firstTokenId, uint256 count);
+    event AirdropExecuted(
+        address indexed minter,
+        uint256 indexed seriesId,
+        bytes32 indexed campaignId,
+        uint256 firstIndex,
+        uint256 count,
+        uint256 firstTokenId,
+        uint256 minted
+    );
 
     /**
      * @dev Emitted when the default ERC-2981 royalty changes, at deployment or by {setDefaultRoyalty}.
@@ -165,8 +178,15 @@ interface ICollectible {
      */
     error CollectibleInvalidQuantity(uint256 quantity);
 
-    /// @dev Airdrop batch ids must be non-zero.
-    error CollectibleInvalidBatchId();
+    /// @dev Airdrop campaign ids must be non-zero.
+    error CollectibleInvalidCampaignId();
+
+    /**
+     * @dev The members `firstIndex` to `firstIndex + count - 1` of an {airdrop} run past the largest uint256.
+     * @param firstIndex The member number of the first recipient.
+     * @param count The number of recipients.
+     */
+    error CollectibleInvalidMemberRange(uint256 firstIndex, uint256 count);
 
     /**
      * @dev The metadata of series `seriesId` is frozen.
@@ -338,38 +358,72 @@ interface ICollectible {
     function mintBatch(uint256 seriesId, address to, uint256 quantity) external returns (uint256 firstTokenId);
 
     /**
-     * @dev Push airdrop: mints the next serials of series `seriesId`, one to each of `recipients`, in order, and
-     * returns the first token id. Recipients are members' wallets: like ERC-721's `_mint`, this does not call
+     * @dev Push airdrop to members of a campaign: recipient `i` is member `firstIndex + i` of campaign
+     * `campaignId`, and each member not served before gets the next serial of series `seriesId`, in recipient
+     * order. Recipients are members' wallets: like ERC-721's `_mint`, this does not call
      * {IERC721Receiver-onERC721Received}.
      *
-     * Idempotent: `batchId` (chosen by the sender, non-zero, e.g. a hash of the plan and the batch's index) is
-     * recorded once. Sending the same batch again, after a crash or a lost receipt, mints nothing and returns
-     * the first token id of the original execution.
+     * Exactly once per member: the contract marks every member it mints for in a bitmap keyed by the caller,
+     * the series and the campaign, and skips (does not revert on) a member already marked. Sending a batch
+     * again after a crash or a lost receipt, another split of the same members into batches, or batches that
+     * overlap, never mints twice for a member; nobody but the caller can mark the caller's campaign. The
+     * caller keeps the numbering stable (the planner numbers members by their place in the sorted member
+     * list); the contract does not check which address a member number had before.
      *
-     * Requirements: the caller has `MINTER_ROLE`; not paused; `batchId` is not zero ({CollectibleInvalidBatchId});
-     * the series exists, is open and has room for every recipient; there is at least one recipient and none is
-     * the zero address ({IERC721Errors-ERC721InvalidReceiver}).
+     * Requirements: the caller has `MINTER_ROLE`; not paused; `campaignId` is not zero
+     * ({CollectibleInvalidCampaignId}); there is at least one recipient ({CollectibleInvalidQuantity}); the
+     * member numbers fit a uint256 ({CollectibleInvalidMemberRange}); when any member is new, the series exists,
+     * is open and has room for the new members, and none of their recipients is the zero address or a word with
+     * dirty upper bits ({IERC721Errors-ERC721InvalidReceiver}).
      *
-     * Emits a {IERC721-Transfer} event per token, an {IERC5192-Locked} event per token for a soulbound series, and
-     * one {AirdropExecuted} event.
+     * Emits a {IERC721-Transfer} event per token, an {IERC5192-Locked} event per token for a soulbound series,
+     * and one {AirdropExecuted} event when anything was minted.
      *
      * @param seriesId The series to mint from.
-     * @param batchId The sender's id of this batch, recorded so that a replay mints nothing.
-     * @param recipients One wallet per token, in serial order.
-     * @return firstTokenId The token the first recipient received (now or in the original execution).
+     * @param campaignId The sender's id of the campaign: non-zero, the same for every batch of it.
+     * @param firstIndex The campaign member number of the first recipient.
+     * @param recipients One wallet per member, members `firstIndex`, `firstIndex + 1`, … in order.
+     * @return firstTokenId The first token minted, or 0 when every member was already served.
+     * @return minted The number of tokens minted (the recipients whose member was not served before).
      */
     function airdrop(
         uint256 seriesId,
-        bytes32 batchId,
+        bytes32 campaignId,
+        uint256 firstIndex,
         address[] calldata recipients
-    ) external returns (uint256 firstTokenId);
+    ) external returns (uint256 firstTokenId, uint256 minted);
 
     /**
-     * @dev Returns the first token id minted by airdrop batch `batchId`, or 0 if it has not been executed.
-     * @param batchId The sender's id of the batch.
-     * @return The batch's first token id, or 0.
+     * @dev Returns whether member `memberIndex` of campaign `campaignId` of series `seriesId`, sent by
+     * `minter`, has received its airdrop.
+     * @param minter The `MINTER_ROLE` holder that sends the campaign.
+     * @param seriesId The series.
+     * @param campaignId The campaign.
+     * @param memberIndex The member's number in the campaign.
+     * @return Whether the member was served.
      */
-    function airdropFirstTokenId(bytes32 batchId) external view returns (uint256);
+    function isAirdropped(
+        address minter,
+        uint256 seriesId,
+        bytes32 campaignId,
+        uint256 memberIndex
+    ) external view returns (bool);
+
+    /**
+     * @dev Returns word `wordIndex` of the marks of campaign `campaignId` of series `seriesId` sent by `minter`:
+     * bit `b` says whether member `256 * wordIndex + b` was served. One call checks 256 members.
+     * @param minter The `MINTER_ROLE` holder that sends the campaign.
+     * @param seriesId The series.
+     * @param campaignId The campaign.
+     * @param wordIndex The word: members `256 * wordIndex` to `256 * wordIndex + 255`.
+     * @return The word's 256 marks.
+     */
+    function airdropMarks(
+        address minter,
+        uint256 seriesId,
+        bytes32 campaignId,
+        uint256 wordIndex
+    ) external view returns (uint256);
 
     /**
      * @dev Burns `tokenId`. Policies never block burning: a soulbound badge can be given up.

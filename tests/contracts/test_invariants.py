@@ -6,7 +6,8 @@ reached), starts from a chain snapshot and is rolled back afterwards. After ever
 - the sum of ``balanceOf`` over the accounts equals ``totalSupply`` and the model's count;
 - every serial minted is unique, within 1..cap, and ``ownerOf`` matches the model (or reverts if burned);
 - soulbound tokens never moved (every attempted transfer reverted);
-- re-sending every executed airdrop batch mints nothing.
+- re-sending every executed airdrop call (same campaign, same member numbers) mints nothing;
+- no campaign member ever receives two tokens, whatever the splits and overlaps of its calls.
 
 ``chain.isolate()`` is not used: in Ape 0.8 it swallows every exception raised in its body, failed
 assertions included, so a broken invariant would pass. ``chain.snapshot()``/``chain.restore()`` it is.
@@ -24,7 +25,7 @@ FREE_CAP = 10
 BADGE_CAP = 5
 SERIES = ("free", "badge")
 HOLDERS = 4
-BATCH_IDS = [bytes([index + 1]) * 32 for index in range(3)]
+CAMPAIGN_IDS = [bytes([index + 1]) * 32 for index in range(3)]
 
 holder = st.integers(0, HOLDERS - 1)
 series_key = st.sampled_from(SERIES)
@@ -34,7 +35,8 @@ batch_op = st.tuples(st.just("batch"), series_key, holder, st.integers(1, 5))
 airdrop_op = st.tuples(
     st.just("airdrop"),
     series_key,
-    st.integers(0, len(BATCH_IDS) - 1),
+    st.integers(0, len(CAMPAIGN_IDS) - 1),
+    st.integers(0, 5),
     st.lists(holder, min_size=1, max_size=4),
 )
 transfer_op = st.tuples(st.just("transfer"), pick, holder)
@@ -46,13 +48,13 @@ COVERING_SEQUENCE = [
     ("transfer", 2, 1),  # the run's middle token (serial 3) to friend
     ("burn", 0),  # the run's first token
     ("transfer", 3, 2),  # its last token (serial 5)
-    ("airdrop", "free", 0, [1, 2, 3]),  # serials 6..8
-    ("airdrop", "badge", 0, [0]),  # replay of batch 0, into another series: nothing
+    ("airdrop", "free", 0, 0, [1, 2, 3]),  # serials 6..8, members 0..2 of campaign 0
+    ("airdrop", "free", 0, 1, [2, 3]),  # members 1, 2 served: nothing
     ("batch", "free", 3, 3),  # two left: reverts at the cap
     ("mint", "free", 3),  # serial 9
     ("mint", "free", 2),  # serial 10: full
     ("mint", "free", 2),  # reverts at the cap
-    ("airdrop", "badge", 1, [0, 1]),  # badges 1, 2
+    ("airdrop", "badge", 0, 0, [0, 1]),  # campaign 0 in another series: badges 1, 2
     ("transfer", 9, 3),  # a badge: refused
     ("burn", 10),  # the other badge: burned
 ]
@@ -80,7 +82,7 @@ def holders(fan, friend, operator, stranger):
 
 
 class Model:
-    """What the collection should hold: owners of live tokens, counts per series, executed batches."""
+    """What the collection should hold: owners of live tokens, counts per series, campaign members served."""
 
     def __init__(self, series_ids):
         self.series_ids = series_ids
@@ -89,7 +91,10 @@ class Model:
         self.first_owner = {}
         self.minted = dict.fromkeys(self.cap, 0)
         self.burned = dict.fromkeys(self.cap, 0)
-        self.batches = {}
+        self.served = {}
+        """(series id, campaign id) -> member numbers served."""
+        self.calls = []
+        """Every airdrop call that was executed: (series id, campaign id, first index, recipients)."""
         self.mint_log = []
         self.lazy = set()
         """Tokens after the first of a mintBatch run: their ownership slot starts unwritten."""
@@ -144,27 +149,34 @@ class Runner:
         model.lazy.update(range(first + 1, first + quantity))
         assert self.minted_ids(tx) == list(range(first, first + quantity))
 
-    def airdrop(self, key, batch_index, recipients):
+    def airdrop(self, key, campaign_index, first_index, recipients):
         nft, model, sid = self.nft, self.model, self.model.series_ids[key]
-        batch_id = BATCH_IDS[batch_index]
+        campaign = CAMPAIGN_IDS[campaign_index]
         accounts = [self.holders[r] for r in recipients]
-        if batch_id in model.batches:
+        served = model.served.setdefault((sid, campaign), set())
+        fresh = [
+            account for offset, account in enumerate(accounts) if first_index + offset not in served
+        ]
+        if not fresh:
             event("airdrop replayed")
-            tx = nft.airdrop(sid, batch_id, accounts, sender=self.minter)
+            tx = nft.airdrop(sid, campaign, first_index, accounts, sender=self.minter)
             assert self.minted_ids(tx) == []
             assert len(tx.events.filter(nft.AirdropExecuted)) == 0
-            assert nft.airdropFirstTokenId(batch_id) == model.batches[batch_id]
             return
-        if model.room(sid) < len(accounts):
+        if model.room(sid) < len(fresh):
             event("cap reached")
             with reverts(nft.CollectibleMaxSupplyReached, seriesId=sid, maxSupply=model.cap[sid]):
-                nft.airdrop(sid, batch_id, accounts, sender=self.minter)
-            assert nft.airdropFirstTokenId(batch_id) == 0
+                nft.airdrop(sid, campaign, first_index, accounts, sender=self.minter)
             return
-        tx = nft.airdrop(sid, batch_id, accounts, sender=self.minter)
-        first = model.add(sid, accounts)
-        model.batches[batch_id] = first
-        assert self.minted_ids(tx) == list(range(first, first + len(accounts)))
+        if len(fresh) < len(accounts):
+            event("airdrop overlapped")
+        tx = nft.airdrop(sid, campaign, first_index, accounts, sender=self.minter)
+        first = model.add(sid, fresh)
+        served.update(range(first_index, first_index + len(accounts)))
+        model.calls.append((sid, campaign, first_index, accounts))
+        assert self.minted_ids(tx) == list(range(first, first + len(fresh)))
+        for offset in range(len(accounts)):
+            assert nft.isAirdropped(self.minter, sid, campaign, first_index + offset)
 
     def transfer(self, choice, to):
         nft, model = self.nft, self.model
@@ -228,13 +240,12 @@ def check(nft, holders, model):
             assert owner == model.first_owner[token]
 
 
-def resend_batches(nft, minter, holders, model):
-    """Re-sends every executed batch to the free series and every holder: nothing is minted."""
+def resend_calls(nft, minter, model):
+    """Re-sends every executed airdrop call as it was: nothing is minted."""
     supply = nft.totalSupply()
-    for batch_id, first in model.batches.items():
-        tx = nft.airdrop(model.series_ids["free"], batch_id, holders, sender=minter)
+    for sid, campaign, first_index, accounts in model.calls:
+        tx = nft.airdrop(sid, campaign, first_index, accounts, sender=minter)
         assert len(tx.events.filter(nft.Transfer)) == 0
-        assert nft.airdropFirstTokenId(batch_id) == first
     assert nft.totalSupply() == supply
 
 
@@ -251,7 +262,7 @@ def test_random_operations__any_sequence__chain_matches_model(
         for name, *args in operations:
             getattr(runner, name)(*args)
         check(nft, holders, model)
-        resend_batches(nft, minter, holders, model)
+        resend_calls(nft, minter, model)
         check(nft, holders, model)
     finally:
         chain.restore(snapshot)
@@ -276,7 +287,7 @@ def test_soulbound__any_transfer_attempt__reverts_and_token_stays(
             nft.mintBatch(badge, owners[0], len(owners), sender=minter)
             owners = [owners[0]] * len(owners)
         else:
-            nft.airdrop(badge, BATCH_IDS[0], owners, sender=minter)
+            nft.airdrop(badge, CAMPAIGN_IDS[0], 0, owners, sender=minter)
         tokens = [token_id(badge, serial) for serial in range(1, len(owners) + 1)]
 
         for choice, to, caller_kind in attempts:

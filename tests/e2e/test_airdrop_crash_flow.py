@@ -98,7 +98,7 @@ def airdrop_command(node, nft, tmp_path):
     """Returns a builder: ``(argv, env)`` of the airdrop subprocess, optionally with a crash point."""
     url, _ = node
 
-    def build(series_id, members_path, crash_at=None):
+    def build(series_id, members_path, crash_at=None, batch_size=BATCH_SIZE, journal="journal"):
         env = {k: v for k, v in os.environ.items() if not k.startswith("COLLECTIBLES_")}
         if crash_at:
             env["COLLECTIBLES_CRASH_AT"] = crash_at
@@ -114,9 +114,9 @@ def airdrop_command(node, nft, tmp_path):
             ),
             *(
                 "--batch-size",
-                str(BATCH_SIZE),
+                str(batch_size),
                 "--journal",
-                str(tmp_path / "journal.sqlite"),
+                str(tmp_path / f"{journal}.sqlite"),
                 "--json",
             ),
         ]
@@ -129,8 +129,8 @@ def airdrop_command(node, nft, tmp_path):
 def run_airdrop(airdrop_command):
     """Returns a runner: the airdrop as a subprocess (optionally with a crash point); returns the process."""
 
-    def run(series_id, members_path, crash_at=None):
-        argv, env = airdrop_command(series_id, members_path, crash_at)
+    def run(series_id, members_path, crash_at=None, **options):
+        argv, env = airdrop_command(series_id, members_path, crash_at, **options)
         return subprocess.run(
             argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
         )
@@ -187,6 +187,34 @@ def test_airdrop__killed_then_rerun__every_member_exactly_once(
         report = list(csv.DictReader(handle))
     assert [r["address"] for r in report] == addresses
     assert sorted(int(r["serial"]) for r in report) == list(range(1, MEMBERS + 1))
+    assert all(nft.functions.ownerOf(int(r["token_id"])).call() == r["address"] for r in report)
+
+
+@pytest.mark.parametrize(
+    ("crash_at", "batch_size"),
+    [("after_send:2", 7), ("before_receipt", 30), ("after_sign:2", 4)],
+)
+def test_airdrop__killed_then_rerun_with_other_split_and_no_journal__every_member_exactly_once(
+    tmp_path, run_airdrop, nft, series, members_csv, crash_at, batch_size
+):
+    """The chain, not the journal, keeps it exactly once: the rerun splits the members otherwise, from a
+    file in another order, with the crashed run's journal gone."""
+    path, addresses = members_csv
+    crashed = run_airdrop(series, path, crash_at=crash_at)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stdout + crashed.stderr
+    (tmp_path / "journal.sqlite").unlink()
+    reordered = tmp_path / "reordered.csv"
+    header, *rows = path.read_text().splitlines(keepends=True)
+    reordered.write_text(header + "".join(rows[::-1]))
+
+    rerun = run_airdrop(series, reordered, batch_size=batch_size, journal="other")
+
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert last_json(rerun)["status"] == "done"
+    assert_exactly_once(nft, series, addresses)
+    with open(last_json(rerun)["report_path"], newline="") as handle:
+        report = list(csv.DictReader(handle))
+    assert sorted(r["address"] for r in report) == sorted(addresses)
     assert all(nft.functions.ownerOf(int(r["token_id"])).call() == r["address"] for r in report)
 
 

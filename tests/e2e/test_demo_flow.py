@@ -6,9 +6,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from collectibles.demo.samples import sample_members
 from collectibles.demo.story import BADGE, COURT, GREETING, describe, run_demo
+from collectibles.domain.tokens import split_token_id
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+def minted_to(chain, nft, series_id, owner):
+    """The first token of ``series_id`` minted to ``owner``, from the Transfer logs."""
+    logs = nft.Transfer.range(
+        0, chain.blocks.head.number + 1, search_topics={"from": ZERO_ADDRESS, "to": owner}
+    )
+    return next(log.tokenId for log in logs if split_token_id(log.tokenId)[0] == series_id)
 
 
 def test_demo__local_chain__whole_story(project, chain, accounts, tmp_path):
@@ -22,10 +33,15 @@ def test_demo__local_chain__whole_story(project, chain, accounts, tmp_path):
     minted = {name: nft.series(series_id).minted for name, series_id in ids.items()}
     assert minted == {GREETING: 500, COURT: 1, BADGE: 1000}
     assert "can mint 500 more tokens, the airdrop needs 1000" in result.cap_refusal
-    assert result.gift_refused.startswith("CollectibleHoldNotOver(tokenId=1000001,")
+    # Serials follow the campaign's order (members sorted by address): the fan's tokens are looked up.
+    fan = sample_members(1, "spring-festival-member")[0].address
+    card = minted_to(chain, nft, ids[GREETING], fan)
+    badge = minted_to(chain, nft, ids[BADGE], fan)
+    assert result.gift_refused.startswith(f"CollectibleHoldNotOver(tokenId={card},")
     assert result.gift_accepted
-    assert nft.ownerOf(1_000_001) == accounts[0].address
-    assert result.badge_refused == "CollectibleSoulbound(tokenId=3000001)"
+    assert nft.ownerOf(card) == accounts[0].address
+    assert result.badge_refused == f"CollectibleSoulbound(tokenId={badge})"
+    assert nft.ownerOf(badge) == fan
     assert result.mismatched == []
     by_name = {s["name"]: s for s in result.summary["series"]}
     for name, series_id in ids.items():

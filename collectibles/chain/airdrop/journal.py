@@ -56,6 +56,17 @@ def default_journal_path(
     )
 
 
+def _numbered_members(
+    plan: AirdropPlan, members: MemberFile
+) -> Iterator[tuple[str, int, int, str]]:
+    """``(plan id, member number, row, address)`` of every member: a member's position in the journal is its
+    number in the campaign (the plan's sorted order, ``plan.order`` giving its place in the file)."""
+    rows = members.members.rows
+    order = plan.order or range(len(plan.addresses))
+    for number, (place, address) in enumerate(zip(order, plan.addresses, strict=True)):
+        yield plan.plan_id, number, rows[place], address
+
+
 class Journal(JournalFile):
     """An open journal file. Use as a context manager, or call :meth:`close`."""
 
@@ -101,7 +112,7 @@ class Journal(JournalFile):
                 ),
                 (
                     "INSERT INTO members VALUES (?,?,?,?)",
-                    ((plan.plan_id, i, m.row, m.address) for i, m in enumerate(members.members)),
+                    _numbered_members(plan, members),
                 ),
                 (
                     "INSERT INTO batches (plan_id, idx, batch_id, start, count, status)"

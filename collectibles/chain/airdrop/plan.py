@@ -1,8 +1,17 @@
-"""The airdrop plan: members split into batches, and the ids that make sending a batch twice harmless.
+"""The airdrop plan: a campaign of members numbered from the chain's point of view, split into batches.
 
-``plan id = keccak(abi.encode(chainId, genesisHash, contract, seriesId, batchSize, members[]))`` and
-``batch id = keccak(abi.encode(planId, index))``. The batch size is part of the plan id so that a different split
-of the same members can never reuse a batch id for other recipients.
+A campaign is the *set* of a member file's recipients for one series of one contract on one chain, so its id
+does not depend on the file's order or on how it is split::
+
+    entries     = sorted (address, occurrence) pairs   # occurrence 0, 1, ... for an address kept twice
+    campaign id = keccak(chainId (32 bytes) || contract (20) || seriesId (32) || address (20) || occurrence (4) ...)
+
+A member's number is its place in ``entries``; ``Collectible.airdrop(seriesId, campaignId, firstIndex,
+recipients)`` marks every member it mints for, by number, so a re-run with another batch size, a reordered
+file, a lost journal or a gas limit that changed never mints a member twice. The batch size is in no on-chain
+id: a batch is only ``(first member number, count)``, and its ``batch_id`` is an off-chain label for the
+journal. The plan id is the campaign id. Members already served (read from the chain before planning) are
+left out of the batches; the others are grouped in runs of consecutive numbers, each split into batches.
 
 Everything here is pure: it takes numbers and addresses, never a provider, and imports neither Ape nor web3
 (only ``eth_abi`` and ``eth_utils`` for the encoding), so it could live in ``collectibles.domain``. It stays
@@ -12,7 +21,8 @@ the contract's ``airdrop``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
@@ -22,7 +32,7 @@ from collectibles.domain.errors import AirdropNotPossible
 GAS_PER_TOKEN = 47_000
 """Measured cost of one airdropped token (two cold storage writes and a Transfer log), rounded up."""
 GAS_PER_BATCH = 60_000
-"""The fixed part of an airdrop transaction: intrinsic gas, calldata head, the batch id record and event."""
+"""The fixed part of an airdrop transaction: intrinsic gas, calldata head, the campaign marks and event."""
 BLOCK_GAS_SHARE = 0.5
 """Fill at most half a block, so a batch still fits when the block is busy or the estimate is low."""
 MAX_BATCH_SIZE = 500
@@ -43,10 +53,12 @@ class Batch:
 
     index: int
     batch_id: str
-    """0x-hex bytes32 given to ``Collectible.airdrop``."""
+    """0x-hex label of the batch in the journal: keccak of the campaign id, first member and count."""
     start: int
-    """Position of the batch's first member in the plan."""
+    """Number of the batch's first member in the campaign (its ``firstIndex`` on chain)."""
     count: int
+    campaign_id: str = ""
+    """0x-hex bytes32 campaign id given to ``Collectible.airdrop``."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +71,18 @@ class AirdropPlan:
     series_id: int
     batch_size: int
     addresses: tuple[str, ...]
+    """Every member of the campaign, by member number (sorted)."""
     plan_id: str
+    """The campaign id."""
     batches: tuple[Batch, ...]
+    order: tuple[int, ...] = ()
+    """The member file position of each member number: ``addresses[i]`` is file member ``order[i]``."""
+    served: frozenset[int] = frozenset()
+    """Member numbers left out of the batches: already served on chain."""
+
+    @property
+    def campaign_id(self) -> str:
+        return self.plan_id
 
     @property
     def estimated_gas(self) -> int:
@@ -93,33 +115,55 @@ def estimate_batch_gas(count: int) -> int:
     return GAS_PER_BATCH + GAS_PER_TOKEN * count
 
 
-def plan_id_of(
-    chain_id: int,
-    genesis_hash: str,
-    contract: str,
-    series_id: int,
-    batch_size: int,
-    addresses: list[str],
+def campaign_entries(addresses: Sequence[str]) -> list[tuple[bytes, int, int]]:
+    """``(address bytes, occurrence, file position)`` for each recipient, sorted: the member numbering.
+
+    The n-th row of an address kept twice (``--keep-duplicates``) has occurrence n - 1, counted in file order;
+    the sort is by address, then occurrence, so it is the same for any order of the file.
+    """
+    seen: dict[bytes, int] = {}
+    entries = []
+    for position, address in enumerate(addresses):
+        raw = bytes.fromhex(address.removeprefix("0x").lower())
+        occurrence = seen.get(raw, 0)
+        seen[raw] = occurrence + 1
+        entries.append((raw, occurrence, position))
+    entries.sort()
+    return entries
+
+
+def campaign_id_of(
+    chain_id: int, contract: str, series_id: int, entries: Sequence[tuple[bytes, int, int]]
 ) -> str:
-    """The plan id: keccak of the ABI-encoded chain, contract, series, batch size and ordered recipients."""
+    """The campaign id: keccak of the chain id, contract, series and sorted (address, occurrence) entries."""
+    head = (
+        chain_id.to_bytes(32, "big")
+        + bytes.fromhex(contract.removeprefix("0x"))
+        + series_id.to_bytes(32, "big")
+    )
+    body = b"".join(raw + occurrence.to_bytes(4, "big") for raw, occurrence, _ in entries)
+    return "0x" + keccak(head + body).hex()
+
+
+def batch_id_of(campaign_id: str, start: int, count: int) -> str:
+    """A batch's journal label: keccak of the ABI-encoded campaign id, first member number and count."""
     data = encode(
-        ["uint256", "bytes32", "address", "uint256", "uint256", "address[]"],
-        [
-            chain_id,
-            bytes.fromhex(genesis_hash.removeprefix("0x")),
-            contract,
-            series_id,
-            batch_size,
-            addresses,
-        ],
+        ["bytes32", "uint256", "uint256"],
+        [bytes.fromhex(campaign_id.removeprefix("0x")), start, count],
     )
     return "0x" + keccak(data).hex()
 
 
-def batch_id_of(plan_id: str, index: int) -> str:
-    """The batch id: keccak of the ABI-encoded plan id and batch index (never zero)."""
-    data = encode(["bytes32", "uint256"], [bytes.fromhex(plan_id.removeprefix("0x")), index])
-    return "0x" + keccak(data).hex()
+def unserved_runs(count: int, served: frozenset[int]) -> Iterator[tuple[int, int]]:
+    """``(first member number, length)`` of each run of consecutive members not in ``served``."""
+    start = None
+    for number in range(count + 1):
+        if number < count and number not in served:
+            if start is None:
+                start = number
+        elif start is not None:
+            yield start, number - start
+            start = None
 
 
 def plan_airdrop(
@@ -128,21 +172,66 @@ def plan_airdrop(
     genesis_hash: str,
     contract: str,
     series_id: int,
-    addresses: list[str],
+    addresses: Sequence[str],
     batch_size: int,
+    served: frozenset[int] = frozenset(),
 ) -> AirdropPlan:
-    """Split ``addresses`` into batches of ``batch_size`` (the last may be shorter) and name everything."""
+    """Number the campaign's members, then split those not ``served`` into batches of ``batch_size``.
+
+    A batch never spans a served member (its recipients are consecutive member numbers), so the last batch
+    of each run may be shorter.
+    """
     if batch_size < 1:
         raise ValueError(f"batch size must be at least 1, not {batch_size}")
     if not addresses:
         raise ValueError("an airdrop needs at least one recipient")
     contract = to_checksum_address(contract)
-    addresses = [to_checksum_address(a) for a in addresses]
-    plan_id = plan_id_of(chain_id, genesis_hash, contract, series_id, batch_size, addresses)
-    batches = tuple(
-        Batch(index, batch_id_of(plan_id, index), start, min(batch_size, len(addresses) - start))
-        for index, start in enumerate(range(0, len(addresses), batch_size))
-    )
+    entries = campaign_entries(addresses)
+    campaign = campaign_id_of(chain_id, contract, series_id, entries)
+    numbered = tuple(to_checksum_address(addresses[position]) for _, _, position in entries)
     return AirdropPlan(
-        chain_id, genesis_hash, contract, series_id, batch_size, tuple(addresses), plan_id, batches
+        chain_id,
+        genesis_hash,
+        contract,
+        series_id,
+        batch_size,
+        numbered,
+        campaign,
+        _batches(campaign, len(entries), batch_size, served),
+        tuple(position for _, _, position in entries),
+        frozenset(served),
+    )
+
+
+def with_chain_state(
+    plan: AirdropPlan, executed: Sequence[tuple[int, int]], served: frozenset[int]
+) -> AirdropPlan:
+    """``plan`` as the chain finds it (same campaign and numbering): the ranges ``executed`` by our earlier
+    calls are batches as they were sent (the runner records them from their events), the members ``served``
+    otherwise are in no batch, the rest are split into new batches."""
+    batches = _batches(plan.campaign_id, len(plan.addresses), plan.batch_size, served, executed)
+    return replace(plan, batches=batches, served=frozenset(served))
+
+
+def _batches(
+    campaign: str,
+    count: int,
+    batch_size: int,
+    served: frozenset[int],
+    executed: Sequence[tuple[int, int]] = (),
+) -> tuple[Batch, ...]:
+    """Batches over the members not ``served``: the ``executed`` ranges as they are, the runs between them
+    split by ``batch_size``; numbered in member order."""
+    taken = set(served)
+    for start, size in executed:
+        taken.update(range(start, start + size))
+    ranges = list(executed)
+    for run_start, run_length in unserved_runs(count, frozenset(taken)):
+        end = run_start + run_length
+        ranges.extend(
+            (start, min(batch_size, end - start)) for start in range(run_start, end, batch_size)
+        )
+    return tuple(
+        Batch(index, batch_id_of(campaign, start, size), start, size, campaign)
+        for index, (start, size) in enumerate(sorted(ranges))
     )

@@ -1,24 +1,38 @@
-"""Before sending: would the chain accept the batches left, and what would they cost?
+"""Before sending: who is already served, would the chain accept the batches left, what would they cost?
 
-The runner asks :func:`refusal` before it journals a new plan and again before it signs what is left of a
-resumed one, so a closed series, a full cap, a pause or a missing role stops the run before any send. The same
+The runner asks :func:`chain_state` before it plans: what our campaign's earlier calls executed (recorded as
+they were sent, with their events), and (unless a second token is asked for) the members whose address already
+received a token of the series in any other mint (a member list that grew): those are left out of the batches
+and reported as already served.
+
+It asks :func:`refusal` before it journals a new plan and again before it signs what is left of a resumed
+one, so a closed series, a full cap, a pause or a missing role stops the run before any send. The same
 check, with the gas estimate and price, makes the dry run.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
+
+from eth_utils import keccak
 
 from collectibles.chain.reverts import simulate_revert
+from collectibles.domain.tokens import split_token_id
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
+    from eth_typing import HexStr
+    from web3.types import FilterParams
 
     from collectibles.chain.airdrop.plan import AirdropPlan, Batch
     from collectibles.chain.airdrop.records import BatchRecord
+    from collectibles.chain.airdrop.sender import BatchSender
+
+TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 
 
 @dataclass
@@ -32,6 +46,8 @@ class DryRun:
     gas_price: int
     cap_left: int
     refusal: str | None
+    already_served: int = 0
+    """Members left out because the chain shows them served (our campaign, or a token of the series)."""
 
     @property
     def estimated_cost(self) -> int:
@@ -72,8 +88,66 @@ def refusal(
         contract,
         "airdrop",
         series_id,
-        bytes.fromhex(first.batch_id[2:]),
+        bytes.fromhex(first.campaign_id[2:]),
+        first.start,
         recipients,
         sender=sender,
     )
     return cap_left, reason or None
+
+
+def chain_state(
+    chain: BatchSender, series_id: int, plan: AirdropPlan, allow_second: bool = False
+) -> tuple[list[tuple[int, int]], frozenset[int]]:
+    """``(ranges our campaign's calls executed whole, other member numbers to leave out)`` for ``plan``.
+
+    Our campaign's ``AirdropExecuted`` logs say which members the contract marked: a call that minted for
+    every one of its members is a batch the runner records as it was; members marked by a call that skipped
+    some are left out. Unless ``allow_second``, members whose address already received a token of the series
+    from any other mint are left out too: an address that received ``k`` tokens beyond those our campaign
+    marks for it covers its first ``k`` unmarked occurrences, so a member kept twice with
+    ``--keep-duplicates`` still gets its second token.
+    """
+    executions = chain.executions(series_id, plan.campaign_id)
+    whole = [(e.first_index, e.count) for e in executions if e.minted == e.count]
+    marked = {n for e in executions for n in range(e.first_index, e.first_index + e.count)}
+    covered = {n for start, count in whole for n in range(start, start + count)}
+    left_out = marked - covered
+    if not allow_second:
+        left_out |= _received_elsewhere(chain, series_id, plan, marked)
+    return whole, frozenset(left_out)
+
+
+def _received_elsewhere(
+    chain: BatchSender, series_id: int, plan: AirdropPlan, marked: set[int]
+) -> set[int]:
+    """Unmarked member numbers whose address holds, from any other mint, a token of the series."""
+    received = received_counts(chain, series_id)
+    if not received:
+        return set()
+    for number in marked:
+        received[plan.addresses[number].lower()] -= 1
+    served = set()
+    for number, address in enumerate(plan.addresses):
+        key = address.lower()
+        if number not in marked and received[key] > 0:
+            received[key] -= 1
+            served.add(number)
+    return served
+
+
+def received_counts(chain: BatchSender, series_id: int) -> Counter[str]:
+    """``{lower-case address: tokens of the series minted to it}``, from the contract's mint Transfer logs."""
+    params: FilterParams = {
+        "address": chain.contract.address,
+        "fromBlock": 0,
+        "toBlock": "latest",
+        "topics": [cast("HexStr", TRANSFER_TOPIC), cast("HexStr", "0x" + "00" * 32)],
+    }
+    logs = chain.retrying("reading mints", lambda: chain.web3.eth.get_logs(params))
+    counts: Counter[str] = Counter()
+    for log in logs:
+        topics = log["topics"]
+        if split_token_id(int.from_bytes(bytes(topics[3]), "big"))[0] == series_id:
+            counts["0x" + bytes(topics[2])[-20:].hex()] += 1
+    return counts

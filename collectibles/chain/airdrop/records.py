@@ -8,7 +8,8 @@ A batch moves through these states, each committed before the action it leads to
 ``planned``   the batch is known; nothing was signed.
 ``signed``    a signed raw transaction (and its hash and nonce) is stored; it may or may not be on the wire.
 ``sent``      the raw transaction was broadcast; its receipt may or may not exist.
-``confirmed`` the chain executed the batch: first token id, executing transaction, gas and block recorded.
+``confirmed`` the chain executed the batch (its event checked): first token id, executing transaction, gas and
+              block recorded.
 
 A plan is ``open`` until its report is written, then ``complete``.
 """
@@ -48,7 +49,9 @@ class BatchRecord:
     plan_id: str
     index: int
     batch_id: str
+    """The journal's label of the batch (keccak of campaign, first member, count)."""
     start: int
+    """Number of the batch's first member in the campaign (its ``firstIndex`` on chain)."""
     count: int
     status: str
     nonce: int | None = None
@@ -58,6 +61,11 @@ class BatchRecord:
     exec_tx_hash: str | None = None
     gas_used: int | None = None
     block_number: int | None = None
+
+    @property
+    def campaign_id(self) -> str:
+        """The on-chain campaign id of the batch: its plan's id (see :mod:`~collectibles.chain.airdrop.plan`)."""
+        return self.plan_id
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ from collectibles.domain.errors import MemberFileChanged, WriteFailed
 from collectibles.domain.members import REPORT_COLUMNS, read_columns
 from collectibles.domain.tokens import split_token_id
 
+ALREADY_SERVED = "already served"
+"""The transaction column of a member the chain showed served before this airdrop (no token of it)."""
+
 
 def token_by_position(batches: list[BatchRecord]) -> dict[int, tuple[int, str | None]]:
     """``{member position: (token id, executing tx hash)}`` from confirmed batches."""
@@ -71,6 +74,8 @@ def write_report(
     that cannot be read raises its own ``OSError``, before anything is written.
     """
     path = Path(path)
+    # The journal numbers members in the campaign's sorted order; the file is read in row order.
+    members = sorted(members, key=lambda m: m.row)
     by_position = token_by_position(batches)
     if not isinstance(members_file, bytes):
         Path(members_file).stat()  # a missing member file is its own error, not a failed write
@@ -103,10 +108,14 @@ def _write_rows(
     writer = csv.writer(handle)
     writer.writerow([*columns, *REPORT_COLUMNS])
     for i, (member, values) in enumerate(zip(members, rows, strict=True)):
-        token, tx_hash = by_position[member.position]
-        writer.writerow(
-            [*(values.get(c, "") for c in columns), token, split_token_id(token)[1], tx_hash]
-        )
+        delivered = by_position.get(member.position)
+        if delivered is None:  # served on chain before this airdrop: in no batch of it
+            writer.writerow([*(values.get(c, "") for c in columns), "", "", ALREADY_SERVED])
+        else:
+            token, tx_hash = delivered
+            writer.writerow(
+                [*(values.get(c, "") for c in columns), token, split_token_id(token)[1], tx_hash]
+            )
         if i == len(members) // 2:
             handle.flush()
             faults.crash_point("during_report")

@@ -2,10 +2,13 @@
 
 :class:`Airdropper` writes every signed transaction to the :class:`~collectibles.chain.airdrop.journal.Journal`
 before broadcasting it, signs and sends every batch before waiting for any receipt, then collects the
-receipts. ``Collectible.airdrop`` mints nothing for a batch id it has seen, so a rerun can safely resume: for
-each unfinished batch it asks the chain ``airdropFirstTokenId(batchId)``; an executed batch is recorded, an
-unexecuted one is rebroadcast with the same signed bytes, or signed afresh when its nonce was consumed by
-another transaction.
+receipts. ``Collectible.airdrop`` marks every campaign member it mints for (keyed by our account, the series
+and the campaign) and skips a marked one, so a rerun can safely resume, from the journal or without it: the
+plan is made against the chain (our campaign's executed calls become batches as they were sent, members the
+series already served are left out), and for each unfinished batch the runner asks the chain whether its
+members are marked; an executed batch is recorded once its ``AirdropExecuted`` event matches the batch
+(:class:`~collectibles.domain.errors.ExecutionMismatch` otherwise), an unexecuted one is rebroadcast with
+the same signed bytes, or signed afresh when its nonce was consumed by another transaction.
 
 The plan (:mod:`~collectibles.chain.airdrop.plan`), the chain calls (:mod:`~collectibles.chain.airdrop.sender`),
 the checks before sending (:mod:`~collectibles.chain.airdrop.preflight`) and the CSV
@@ -20,23 +23,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from collectibles.chain.airdrop import preflight
+from collectibles.chain.airdrop.fees import FeePolicy
 from collectibles.chain.airdrop.journal import Journal
+from collectibles.chain.airdrop.lifecycle import State, classify, free_nonces
+from collectibles.chain.airdrop.mempool import Mempool
 from collectibles.chain.airdrop.plan import (
     AirdropPlan,
     estimate_batch_gas,
     max_batch_size,
     plan_airdrop,
+    with_chain_state,
 )
 from collectibles.chain.airdrop.preflight import DryRun
-from collectibles.chain.airdrop.records import CONFIRMED, OPEN, PLANNED, BatchRecord, PlanRecord
+from collectibles.chain.airdrop.records import (
+    CONFIRMED,
+    OPEN,
+    PLANNED,
+    SENT,
+    SIGNED,
+    BatchRecord,
+    PlanRecord,
+)
 from collectibles.chain.airdrop.report import write_report
 from collectibles.chain.airdrop.sender import BatchSender
 from collectibles.chain.deployment import chain_identity
 from collectibles.domain import faults
 from collectibles.domain.errors import (
     AirdropNotPossible,
-    BatchPending,
-    BatchReverted,
+    ExecutionMismatch,
     JournalMismatch,
 )
 
@@ -45,8 +59,11 @@ if TYPE_CHECKING:
 
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
+    from web3.types import TxReceipt
 
+    from collectibles.chain.airdrop.fees import Fees
     from collectibles.chain.airdrop.plan import Batch
+    from collectibles.chain.airdrop.sender import Execution, SignedBatch
     from collectibles.domain.members import MemberFile
 
 
@@ -64,6 +81,8 @@ class AirdropResult:
     tx_hashes: list[str] = field(default_factory=list)
     """The transaction that executed each batch, in batch order."""
     gas_used: int = 0
+    already_served: int = 0
+    """Members the chain showed served before this airdrop (another mint of the series): in no batch."""
     report_path: str | None = None
     journal_path: str | None = None
 
@@ -83,24 +102,39 @@ class Airdropper:
         log: Callable[[str], None] = lambda message: None,
         progress: Callable[[int], None] = lambda members: None,
         receipt_timeout: float = 300,
+        fees: FeePolicy | None = None,
+        confirmations: int = 1,
+        poll_interval: float = 0.2,
+        rpc_patience: float | None = None,
+        allow_second: bool = False,
     ):
         self.contract = contract
         self.sender = sender
-        self.chain = BatchSender(contract, sender)
+        self.chain = BatchSender(contract, sender, patience=rpc_patience, log=log)
         self.log = log
         self.progress = progress
         self.receipt_timeout = receipt_timeout
+        """Seconds without progress (a batch confirmed, replaced or signed again) before :class:`BatchPending`."""
+        self.fees = fees or FeePolicy()
+        self.confirmations = confirmations
+        """Blocks deep an execution must be before its batch counts as delivered (1: mined)."""
+        self.poll_interval = poll_interval
+        self.mempool = Mempool(self)
+        self.allow_second = allow_second
+        """Plan members whose address already holds a token of the series (still once per campaign)."""
 
     # ------------------------------------------------------------------ planning against the chain
 
     def plan(
         self, series_id: int, members: MemberFile, batch_size: int | None = None
     ) -> AirdropPlan:
-        """The plan for ``members`` on this chain; the batch size defaults to what the block gas limit allows."""
+        """The plan for ``members`` on this chain as the chain finds it: our campaign's executed calls as
+        batches, members served otherwise left out (see :func:`~collectibles.chain.airdrop.preflight.chain_state`);
+        the batch size defaults to what the block gas limit allows."""
         ident = chain_identity(self.contract.provider)
         if batch_size is None:
             batch_size = max_batch_size(self.chain.block_gas_limit())
-        return plan_airdrop(
+        plan = plan_airdrop(
             chain_id=ident.chain_id,
             genesis_hash=ident.genesis_hash,
             contract=self.contract.address,
@@ -108,11 +142,15 @@ class Airdropper:
             addresses=members.addresses,
             batch_size=batch_size,
         )
+        executed, served = preflight.chain_state(self.chain, series_id, plan, self.allow_second)
+        if served:
+            self.log(f"{len(served)} of {len(plan.addresses)} members already served on chain")
+        return with_chain_state(plan, executed, served) if executed or served else plan
 
     def dry_run(self, series_id: int, members: MemberFile, batch_size: int | None = None) -> DryRun:
-        """Plan without writing or sending anything; batches already on chain are counted as done."""
+        """Plan without writing or sending anything; members already served on chain are counted apart."""
         plan = self.plan(series_id, members, batch_size)
-        pending = self._not_executed(plan.batches)
+        pending = self._not_executed(series_id, plan.batches)
         cap_left, refusal = self._refusal(series_id, pending, plan.addresses)
         return DryRun(
             plan,
@@ -122,10 +160,11 @@ class Airdropper:
             self.chain.gas_price(),
             cap_left,
             refusal,
+            already_served=len(plan.served),
         )
 
-    def _not_executed(self, batches: Sequence[Batch]) -> list[Batch]:
-        return [b for b in batches if not self.chain.first_token_id(b.batch_id)]
+    def _not_executed(self, series_id: int, batches: Sequence[Batch]) -> list[Batch]:
+        return [b for b in batches if not self.chain.executed(series_id, b)]
 
     def _refusal(
         self, series_id: int, pending: Sequence[Batch | BatchRecord], addresses: Sequence[str]
@@ -210,7 +249,9 @@ class Airdropper:
     ) -> PlanRecord:
         """Journal a new plan, after refusing up front what the chain would refuse."""
         self._refuse_oversized(plan)
-        _, refusal = self._refusal(plan.series_id, self._not_executed(plan.batches), plan.addresses)
+        _, refusal = self._refusal(
+            plan.series_id, self._not_executed(plan.series_id, plan.batches), plan.addresses
+        )
         if refusal:
             raise AirdropNotPossible(refusal)
         return journal.create_plan(
@@ -277,6 +318,7 @@ class Airdropper:
             batches=len(batches),
             tx_hashes=[b.exec_tx_hash or b.tx_hash or "" for b in batches],
             gas_used=sum(b.gas_used or 0 for b in batches),
+            already_served=record.member_count - sum(b.count for b in batches),
             report_path=record.report_path,
             journal_path=str(journal.path),
         )
@@ -288,6 +330,8 @@ class Airdropper:
         plan_id = record.plan_id
         addresses = [m.address for m in journal.members(plan_id)]
         self.progress(sum(b.count for b in journal.batches(plan_id) if b.status == CONFIRMED))
+        # 0. Re-check what an earlier run recorded as confirmed: a reorg or rollback sends it back.
+        self.mempool.recheck_confirmed(journal, record, self.chain.block_number())
         # 1. Reconcile what an earlier run may have left on the wire.
         confirmed = sum(
             self._reconcile(journal, record, b) for b in list(journal.iter_unfinished(plan_id))
@@ -297,50 +341,87 @@ class Airdropper:
         # 3. Broadcast every signed batch in nonce order, without waiting for receipts.
         self._broadcast(journal, plan_id)
         faults.crash_point("before_receipt")
-        # 4. Collect the receipts.
-        confirmed += sum(self._await(journal, record, b) for b in journal.iter_unfinished(plan_id))
+        # 4. Watch the pool and the chain until every batch is confirmed deep enough.
+        confirmed += self._await(journal, record, addresses)
         return confirmed
 
     def _sign_unsigned(self, journal: Journal, record: PlanRecord, addresses: list[str]) -> None:
-        """Sign every ``planned`` batch at the next free nonces, journaling each signed transaction."""
+        """Sign every ``planned`` batch at the lowest free nonces, journaling each signed transaction.
+
+        Refused before anything is signed when the chain would refuse the batches, when the fee cap is below
+        the base fee, or when the sender cannot pay for them (:class:`OutOfFunds` names the amount).
+        """
         unfinished = list(journal.iter_unfinished(record.plan_id))
-        if unfinished:
-            _, refusal = self._refusal(record.series_id, unfinished, addresses)
-            if refusal:
-                raise AirdropNotPossible(refusal)
-        held = [b.nonce for b in unfinished if b.nonce is not None]
-        # Past both the pool and every nonce a signed batch holds, so no two batches share a nonce.
-        nonce = max([self.chain.nonce("pending"), *(n + 1 for n in held)])
-        for batch in (b for b in unfinished if b.status == PLANNED):
-            recipients = addresses[batch.start : batch.start + batch.count]
-            signed = self.chain.sign(record.series_id, batch.batch_id, recipients, nonce)
+        if not unfinished:
+            return
+        # Also when everything is signed already: a resumed run must not rebroadcast into a pause. Batches
+        # executed but not yet deep enough have minted already: they are not asked for again.
+        pending = [b for b in unfinished if b.status == PLANNED or not self._is_executed(record, b)]
+        _, refusal = self._refusal(record.series_id, pending, addresses)
+        if refusal:
+            raise AirdropNotPossible(refusal)
+        planned = [b for b in unfinished if b.status == PLANNED]
+        if not planned:
+            return
+        fees = self.mempool.first_fees(planned)
+        held = [b.nonce for b in unfinished if b.nonce is not None and b.status != PLANNED]
+        nonces = free_nonces(self.chain.nonce("latest"), self.chain.nonce("pending"), held)
+        for batch, nonce in zip(planned, nonces, strict=False):
+            signed = self._sign_batch(record, batch, addresses, nonce, fees)
             journal.record_signed(record.plan_id, batch.index, nonce, signed.tx_hash, signed.raw_tx)
             faults.crash_point("after_sign")
-            nonce += 1
 
-    def _broadcast(self, journal: Journal, plan_id: str) -> None:
-        """Send every signed batch, lowest nonce first; the node's answer is only logged."""
-        for batch in sorted(journal.iter_unfinished(plan_id), key=_signed_nonce):
+    def _sign_batch(
+        self,
+        record: PlanRecord,
+        batch: BatchRecord,
+        addresses: Sequence[str],
+        nonce: int,
+        fees: Fees,
+    ) -> SignedBatch:
+        """Sign ``batch`` at ``nonce`` with ``fees``: the one place that builds the airdrop call's arguments
+        (first sends and same-nonce replacements alike)."""
+        recipients = list(addresses[batch.start : batch.start + batch.count])
+        return self.chain.sign(record.series_id, batch, recipients, nonce, fees)
+
+    def _is_executed(self, record: PlanRecord, batch: BatchRecord) -> bool:
+        """Whether the chain has executed ``batch``: all its members marked served in our campaign (the
+        mempool watch asks before each judgement)."""
+        return self.chain.executed(record.series_id, batch)
+
+    def _broadcast(
+        self, journal: Journal, plan_id: str, statuses: tuple[str, ...] = (SIGNED, SENT)
+    ) -> None:
+        """Send every signed batch (in ``statuses``), lowest nonce first; the node's answer is only logged,
+        except a refusal for lack of funds, which stops the run with the amount needed."""
+        batches = [b for b in journal.iter_unfinished(plan_id) if b.status in statuses]
+        head = self.chain.block_number() if batches else 0
+        for batch in sorted(batches, key=_signed_nonce):
             refused = self.chain.broadcast(str(batch.raw_tx))
             if refused is not None:
+                self.mempool.check_funds_refusal(refused, batch)
                 self.log(f"batch {batch.index}: broadcast answered {refused}; checking the chain")
             faults.crash_point("after_send")
             journal.record_sent(plan_id, batch.index)
+            self.mempool.sent(batch.index, head)
 
     def _reconcile(self, journal: Journal, record: PlanRecord, batch: BatchRecord) -> bool:
         """Settle one unfinished batch from an earlier run; returns whether it was found executed."""
-        if self.chain.first_token_id(batch.batch_id):
+        if self._is_executed(record, batch):
             self._confirm(journal, record, batch)
             self.log(f"batch {batch.index}: already executed on chain, recorded")
             return True
-        if batch.status == PLANNED:
+        if batch.status == PLANNED or batch.nonce is None:
             return False
-        receipt = self.chain.receipt(batch.tx_hash)
-        if receipt is not None:
-            reason = "reverted" if receipt["status"] == 0 else "was mined without executing"
-            self.log(f"batch {batch.index}: transaction {batch.tx_hash} {reason}; signing it again")
+        seen = self.chain.observe(self.mempool.variants(journal, batch), batch.nonce)
+        state = classify(False, seen)
+        if state is State.REVERTED:
+            reason = "reverted" if seen.mined_status == 0 else "was mined without executing"
+            self.log(
+                f"batch {batch.index}: transaction {seen.mined_hash} {reason}; signing it again"
+            )
             journal.reset_to_planned(record.plan_id, batch.index)
-        elif batch.nonce is not None and batch.nonce < self.chain.nonce("latest"):
+        elif state is State.NONCE_TAKEN:
             self.log(
                 f"batch {batch.index}: nonce {batch.nonce} was used by another transaction; signing it again"
             )
@@ -351,23 +432,36 @@ class Airdropper:
             )
         return False
 
-    def _await(self, journal: Journal, record: PlanRecord, batch: BatchRecord) -> bool:
-        """Wait for a sent batch's receipt and record it; raises when it is late or did not execute."""
-        tx_hash = str(batch.tx_hash)
-        receipt = self.chain.wait_for_receipt(tx_hash, self.receipt_timeout)
-        if receipt is None:
-            raise BatchPending(batch.index, tx_hash, self.receipt_timeout)
-        if not self.chain.first_token_id(batch.batch_id):
-            if receipt["status"] == 0:
-                raise BatchReverted(batch.index, tx_hash)
-            raise BatchReverted(batch.index, tx_hash, "mined, but the batch is not executed")
-        self._confirm(journal, record, batch)
-        return True
+    def _await(self, journal: Journal, record: PlanRecord, addresses: list[str]) -> int:
+        """Watch every sent batch until all are confirmed ``confirmations`` deep; returns how many it confirmed
+        (see :meth:`~collectibles.chain.airdrop.mempool.Mempool.watch`)."""
+        return self.mempool.watch(journal, record, addresses)
 
-    def _confirm(self, journal: Journal, record: PlanRecord, batch: BatchRecord) -> None:
+    def _confirm(
+        self,
+        journal: Journal,
+        record: PlanRecord,
+        batch: BatchRecord,
+        execution: Execution | None = None,
+        receipt: TxReceipt | None = None,
+        *,
+        count_progress: bool = True,
+    ) -> None:
         """Record an executed batch with its first token id, executing transaction, gas and block."""
-        execution = self.chain.execution(batch.batch_id, record.start_block)
-        receipt = self.chain.receipt(execution.tx_hash)
+        if execution is None:
+            execution = self.chain.execution(record.series_id, batch, record.start_block)
+        if execution.tx_hash is None:
+            # Marked served, but by no execution of this batch: another split of our campaign, sent by
+            # another run of the same account, served these members. Never recorded as ours.
+            raise ExecutionMismatch(
+                batch.index,
+                None,
+                f"the AirdropExecuted event of members {batch.start}..{batch.start + batch.count - 1}",
+                "one from this run",
+                "none since the plan's start block",
+            )
+        if receipt is None:
+            receipt = self.chain.receipt(execution.tx_hash)
         journal.record_confirmed(
             record.plan_id,
             batch.index,
@@ -376,7 +470,8 @@ class Airdropper:
             gas_used=int(receipt["gasUsed"]) if receipt is not None else None,
             block_number=execution.block_number,
         )
-        self.progress(batch.count)
+        if count_progress:
+            self.progress(batch.count)
 
 
 def _signed_nonce(batch: BatchRecord) -> int:

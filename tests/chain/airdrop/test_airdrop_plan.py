@@ -1,4 +1,5 @@
-"""Airdrop planning: batch sizes from the block gas limit, stable ids, ids that change with the plan."""
+"""Airdrop planning: batch sizes from the block gas limit, campaign ids that follow the set of members (not
+their order or split), member numbers by sorted place, served members left out."""
 
 from typing import Any
 
@@ -13,9 +14,12 @@ from collectibles.chain.airdrop.plan import (
     TX_GAS_CAP,
     TX_GAS_SHARE,
     batch_id_of,
+    campaign_entries,
+    campaign_id_of,
     estimate_batch_gas,
     max_batch_size,
     plan_airdrop,
+    unserved_runs,
 )
 from collectibles.domain.errors import AirdropNotPossible
 
@@ -90,43 +94,119 @@ def test_plan__same_input__same_ids():
     )
 
 
-def test_plan__plan_id__keccak_of_encoded_inputs():
-    expected = keccak(
-        encode(
-            ["uint256", "bytes32", "address", "uint256", "uint256", "address[]"],
-            [31337, bytes.fromhex("11" * 32), CONTRACT, 1, 10, MEMBERS],
-        )
-    )
+def test_plan__campaign_id__keccak_of_chain_contract_series_and_sorted_entries():
+    body = b"".join(bytes.fromhex(a[2:]) + (0).to_bytes(4, "big") for a in sorted(MEMBERS))
+    head = (31337).to_bytes(32, "big") + bytes.fromhex(CONTRACT[2:]) + (1).to_bytes(32, "big")
 
-    assert plan().plan_id == "0x" + expected.hex()
+    assert plan().plan_id == plan().campaign_id == "0x" + keccak(head + body).hex()
 
 
-def test_plan__batch_id__keccak_of_plan_id_and_index():
+def test_plan__batch_id__keccak_of_campaign_first_member_and_count():
     p = plan()
 
     assert (
         p.batches[2].batch_id
-        == "0x" + keccak(encode(["bytes32", "uint256"], [bytes.fromhex(p.plan_id[2:]), 2])).hex()
+        == "0x"
+        + keccak(
+            encode(["bytes32", "uint256", "uint256"], [bytes.fromhex(p.plan_id[2:]), 20, 5])
+        ).hex()
     )
-    assert p.batches[2].batch_id == batch_id_of(p.plan_id, 2)
+    assert p.batches[2].batch_id == batch_id_of(p.plan_id, 20, 5)
+    assert {b.campaign_id for b in p.batches} == {p.campaign_id}
     assert len({b.batch_id for b in p.batches}) == 3
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        {"addresses": MEMBERS[:-1]},
-        {"addresses": MEMBERS[1:] + MEMBERS[:1]},
-        {"addresses": [*MEMBERS[:-1], f"0x{0xB000:040x}"]},
-        {"series_id": 2},
-        {"chain_id": 1},
-        {"genesis_hash": "0x" + "22" * 32},
-        {"contract": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"},
         {"batch_size": 11},
+        {"batch_size": 1},
+        {"addresses": MEMBERS[::-1]},
+        {"addresses": MEMBERS[7:] + MEMBERS[:7]},
+        {"genesis_hash": "0x" + "22" * 32},
     ],
+    ids=["batch-11", "batch-1", "reversed", "rotated", "other-genesis"],
 )
-def test_plan__any_input_changes__plan_and_batch_ids_change(change):
+def test_plan__order_split_or_genesis_changes__same_campaign_and_member_numbers(change):
     base, other = plan(), plan(**change)
 
-    assert other.plan_id != base.plan_id
+    assert other.campaign_id == base.campaign_id
+    assert other.addresses == base.addresses
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"addresses": MEMBERS[:-1]},
+        {"addresses": [*MEMBERS[:-1], f"0x{0xB000:040x}"]},
+        {"addresses": [*MEMBERS, MEMBERS[0]]},
+        {"series_id": 2},
+        {"chain_id": 1},
+        {"contract": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"},
+    ],
+    ids=["one-fewer", "one-other", "one-kept-twice", "series", "chain", "contract"],
+)
+def test_plan__member_set_or_target_changes__campaign_and_batch_ids_change(change):
+    base, other = plan(), plan(**change)
+
+    assert other.campaign_id != base.campaign_id
     assert not {b.batch_id for b in base.batches} & {b.batch_id for b in other.batches}
+
+
+# ------------------------------------------------------------------ member numbers
+
+
+def test_plan__members__numbered_by_sorted_address_with_file_positions():
+    shuffled = [MEMBERS[i] for i in (3, 0, 2, 1)]
+
+    p = plan(addresses=shuffled)
+
+    assert [a.lower() for a in p.addresses] == sorted(shuffled)
+    assert [shuffled[i] for i in p.order] == [a.lower() for a in p.addresses]
+
+
+def test_campaign_entries__address_kept_twice__occurrences_in_file_order():
+    a, b = MEMBERS[1], MEMBERS[0]
+
+    entries = campaign_entries([a, b, a])
+
+    assert [(raw.hex(), occurrence, position) for raw, occurrence, position in entries] == [
+        (b[2:], 0, 1),
+        (a[2:], 0, 0),
+        (a[2:], 1, 2),
+    ]
+    assert campaign_id_of(1, CONTRACT, 1, entries) != campaign_id_of(
+        1, CONTRACT, 1, campaign_entries([a, b])
+    )
+
+
+# ------------------------------------------------------------------ served members
+
+
+def test_unserved_runs__gaps__consecutive_runs():
+    assert list(unserved_runs(10, frozenset({0, 3, 4, 9}))) == [(1, 2), (5, 4)]
+    assert list(unserved_runs(3, frozenset())) == [(0, 3)]
+    assert list(unserved_runs(3, frozenset({0, 1, 2}))) == []
+
+
+def test_plan__served_members__left_out_and_batches_never_span_them():
+    p = plan(served=frozenset({0, 1, 12, 13, 14}), batch_size=4)
+
+    assert [(b.index, b.start, b.count) for b in p.batches] == [
+        (0, 2, 4),
+        (1, 6, 4),
+        (2, 10, 2),
+        (3, 15, 4),
+        (4, 19, 4),
+        (5, 23, 2),
+    ]
+    assert p.served == frozenset({0, 1, 12, 13, 14})
+    assert len(p.addresses) == 25
+
+
+def test_plan__every_member_served__no_batches_same_campaign():
+    p = plan(served=frozenset(range(25)))
+
+    assert p.batches == ()
+    assert p.campaign_id == plan().campaign_id
+    assert p.estimated_gas == 0

@@ -113,11 +113,42 @@ def test_write_report__member_file_changed__refused_and_no_file(tmp_path, report
     assert list(tmp_path.glob("report.csv*")) == []
 
 
-def test_write_report__members_not_in_file_order__value_error(tmp_path, report, members):
-    swapped = [members[1], members[0], members[2]]
+def test_write_report__members_in_campaign_order__rows_in_file_order(tmp_path, report):
+    """The journal numbers members in the campaign's sorted order, not the file's: the report follows rows."""
+    numbered = [MemberRecord(0, 3, MEMBERS[1]), MemberRecord(1, 2, MEMBERS[0])]
+    numbered.append(MemberRecord(2, 4, MEMBERS[2]))
+    batches = [
+        BatchRecord("p", 0, "0xb0", 0, 3, CONFIRMED, first_token_id=1_000_001, exec_tx_hash="0xaa")
+    ]
 
-    with pytest.raises(ValueError, match=r"row 2 .* is not in"):
-        report(tmp_path / "report.csv", ("id",), CONFIRMED_ALL, recorded=swapped)
+    path = report(tmp_path / "report.csv", ("id",), batches, recorded=numbered)
+
+    assert [row[:2] for row in read_rows(path)[1:]] == [
+        ["M0", "1000002"],
+        ["M1", "1000001"],
+        ["M2", "1000003"],
+    ]
+
+
+def test_write_report__member_row_not_in_file__value_error(tmp_path, report, members):
+    missing = [*members[:2], MemberRecord(2, 9, MEMBERS[2])]
+
+    with pytest.raises(ValueError, match=r"row 9 .* is not in"):
+        report(tmp_path / "report.csv", ("id",), CONFIRMED_ALL, recorded=missing)
+
+
+def test_write_report__member_in_no_batch__already_served(tmp_path, report):
+    batches = [
+        BatchRecord("p", 0, "0xb0", 1, 2, CONFIRMED, first_token_id=1_000_001, exec_tx_hash="0xaa")
+    ]
+
+    path = report(tmp_path / "report.csv", ("id",), batches)
+
+    assert read_rows(path)[1:] == [
+        ["M0", "", "", "already served"],
+        ["M1", "1000001", "1", "0xaa"],
+        ["M2", "1000002", "2", "0xaa"],
+    ]
 
 
 def test_write_report__disk_full__write_failed_and_no_file(tmp_path, report, monkeypatch):

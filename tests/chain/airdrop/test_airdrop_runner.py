@@ -187,11 +187,6 @@ def test_run__journal_lost_after_done__recorded_from_chain_nothing_sent(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a rebuilt journal searches AirdropExecuted logs only from the block before the new plan "
-    "(start_block), so batches executed earlier get no tx hash or gas (issue 9 reworks reconciliation)",
-)
 def test_run__journal_lost_after_done__executing_tx_and_gas_read_back(
     run, free_series, journal_path
 ):

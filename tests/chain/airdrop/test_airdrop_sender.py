@@ -1,12 +1,19 @@
-"""The airdrop's chain calls: signing sends nothing, a refused broadcast is an answer, not an error."""
+"""The airdrop's chain calls: signing sends nothing, a refused broadcast is an answer, not an error, an
+execution is read from our own event and checked against the batch before it counts."""
 
 import pytest
 from eth_utils import keccak
 
+from collectibles.chain.airdrop.plan import Batch
+from collectibles.chain.airdrop.records import BatchRecord
 from collectibles.chain.airdrop.sender import GAS_LIMIT_MULTIPLIER, BatchSender
+from collectibles.domain.errors import ExecutionMismatch
 
-BATCH_ID = "0x" + "ab" * 32
+CAMPAIGN = "0x" + "ab" * 32
 RECIPIENTS = [f"0x{0xE000 + i:040x}" for i in range(3)]
+BATCH = Batch(0, "0x" + "01" * 32, 5, 3, CAMPAIGN)
+"""Members 5, 6 and 7 of the campaign."""
+RECORD = BatchRecord(CAMPAIGN, 0, BATCH.batch_id, 5, 3, "sent")
 
 
 @pytest.fixture
@@ -15,7 +22,7 @@ def sender(collectible, minter):
 
 
 def test_executed_topic__from_the_abi__is_the_event_signature_hash(sender):
-    signature = "AirdropExecuted(bytes32,uint256,uint256,uint256)"
+    signature = "AirdropExecuted(address,uint256,bytes32,uint256,uint256,uint256,uint256)"
 
     assert sender.executed_topic == "0x" + keccak(text=signature).hex()
 
@@ -23,18 +30,18 @@ def test_executed_topic__from_the_abi__is_the_event_signature_hash(sender):
 def test_sign__nothing_sent_and_hash_is_keccak_of_raw(sender, minter, free_series):
     nonce = minter.nonce
 
-    signed = sender.sign(free_series, BATCH_ID, RECIPIENTS, nonce)
+    signed = sender.sign(free_series, BATCH, RECIPIENTS, nonce)
 
     assert signed.tx_hash == "0x" + keccak(bytes.fromhex(signed.raw_tx[2:])).hex()
     assert minter.nonce == nonce
     assert sender.receipt(signed.tx_hash) is None
-    assert sender.first_token_id(BATCH_ID) == 0
+    assert sender.executed(free_series, BATCH) is False
 
 
 def test_broadcast__signed_batch__executes_with_gas_limit_over_estimate(
     sender, minter, free_series, collectible, chain
 ):
-    signed = sender.sign(free_series, BATCH_ID, RECIPIENTS, minter.nonce)
+    signed = sender.sign(free_series, BATCH, RECIPIENTS, minter.nonce)
 
     assert sender.broadcast(signed.raw_tx) is None
     receipt = sender.wait_for_receipt(signed.tx_hash, timeout=10)
@@ -45,21 +52,68 @@ def test_broadcast__signed_batch__executes_with_gas_limit_over_estimate(
     assert gas_limit >= int(
         receipt["gasUsed"] * GAS_LIMIT_MULTIPLIER
     )  # the estimate is at least the use
-    first = sender.first_token_id(BATCH_ID)
+    assert sender.executed(free_series, BATCH) is True
+    execution = sender.execution(free_series, RECORD, from_block=0)
+    first = execution.first_token_id
     assert [collectible.ownerOf(first + i).lower() for i in range(3)] == RECIPIENTS
-    execution = sender.execution(BATCH_ID, from_block=0)
-    assert (execution.first_token_id, execution.tx_hash) == (first, signed.tx_hash)
+    assert execution.tx_hash == signed.tx_hash
     assert execution.block_number == receipt["blockNumber"]
+    assert sender.marks(free_series, CAMPAIGN, 0, 10) == [0b111 << 5]
+    assert [
+        (e.first_index, e.count, e.minted) for e in sender.executions(free_series, CAMPAIGN)
+    ] == [(5, 3, 3)]
 
 
 def test_broadcast__same_bytes_twice__refusal_returned_not_raised(sender, minter, free_series):
-    signed = sender.sign(free_series, BATCH_ID, RECIPIENTS, minter.nonce)
+    signed = sender.sign(free_series, BATCH, RECIPIENTS, minter.nonce)
     assert sender.broadcast(signed.raw_tx) is None
 
     answer = sender.broadcast(signed.raw_tx)
 
     assert answer  # the node's words for a nonce already used ("nonce too low" on Anvil)
-    assert sender.first_token_id(BATCH_ID) > 0
+    assert sender.executed(free_series, BATCH) is True
+
+
+# ------------------------------------------------------------------ executions checked against the batch
+
+
+def test_execution__not_executed__no_transaction(sender, free_series):
+    execution = sender.execution(free_series, RECORD, from_block=0)
+
+    assert (execution.first_token_id, execution.tx_hash, execution.block_number) == (0, None, None)
+
+
+def test_execution__some_members_served_before__mismatch_names_the_minted_count(
+    sender, collectible, minter, free_series
+):
+    collectible.airdrop(free_series, bytes.fromhex(CAMPAIGN[2:]), 6, RECIPIENTS[1:2], sender=minter)
+    tx = collectible.airdrop(free_series, bytes.fromhex(CAMPAIGN[2:]), 5, RECIPIENTS, sender=minter)
+
+    with pytest.raises(ExecutionMismatch, match="tokens minted is 2, planned 3") as raised:
+        sender.execution(free_series, RECORD, from_block=0)
+
+    assert raised.value.tx_hash == tx.txn_hash
+    assert sender.executed(free_series, BATCH) is True
+
+
+def test_execution__other_minter_same_campaign__not_ours(
+    sender, collectible, admin, curator, minter, free_series
+):
+    collectible.grantRole(collectible.MINTER_ROLE(), curator, sender=admin)
+    collectible.airdrop(free_series, bytes.fromhex(CAMPAIGN[2:]), 5, RECIPIENTS, sender=curator)
+
+    assert sender.executed(free_series, BATCH) is False
+    assert sender.execution(free_series, RECORD, from_block=0).tx_hash is None
+
+
+def test_execution__other_series_same_campaign__not_ours(
+    sender, collectible, minter, free_series, gift_series
+):
+    collectible.airdrop(gift_series, bytes.fromhex(CAMPAIGN[2:]), 5, RECIPIENTS, sender=minter)
+
+    assert sender.executed(free_series, BATCH) is False
+    assert sender.execution(free_series, RECORD, from_block=0).tx_hash is None
+    assert sender.execution(gift_series, RECORD, from_block=0).tx_hash is not None
 
 
 def test_wait_for_receipt__unknown_tx__none_after_timeout(sender):

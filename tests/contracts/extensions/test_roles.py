@@ -46,7 +46,10 @@ PRIVILEGED = {
     ),
     "mint": (MINTER_ROLE, lambda nft, s, a, who: nft.mint(s, a, sender=who)),
     "mintBatch": (MINTER_ROLE, lambda nft, s, a, who: nft.mintBatch(s, a, 2, sender=who)),
-    "airdrop": (MINTER_ROLE, lambda nft, s, a, who: nft.airdrop(s, b"\x01" * 32, [a], sender=who)),
+    "airdrop": (
+        MINTER_ROLE,
+        lambda nft, s, a, who: nft.airdrop(s, b"\x01" * 32, 0, [a], sender=who),
+    ),
     "setMerkleRoot": (
         MINTER_ROLE,
         lambda nft, s, a, who: nft.setMerkleRoot(s, b"\x02" * 32, sender=who),
@@ -247,7 +250,9 @@ def test_unpause__not_paused__reverts_expected_pause(collectible, admin):
             id="mintBatch",
         ),
         pytest.param(
-            lambda nft, s, minter, fan, token: nft.airdrop(s, b"\x03" * 32, [fan], sender=minter),
+            lambda nft, s, minter, fan, token: nft.airdrop(
+                s, b"\x03" * 32, 0, [fan], sender=minter
+            ),
             id="airdrop",
         ),
         pytest.param(lambda nft, s, minter, fan, token: nft.burn(token, sender=fan), id="burn"),

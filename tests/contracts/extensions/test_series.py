@@ -217,7 +217,7 @@ def test_close_series__closed_series__mint_reverts_series_closed(
     with reverts(collectible.CollectibleSeriesClosed, seriesId=free_series):
         collectible.mintBatch(free_series, fan, 2, sender=minter)
     with reverts(collectible.CollectibleSeriesClosed, seriesId=free_series):
-        collectible.airdrop(free_series, b"\x01" * 32, [fan], sender=minter)
+        collectible.airdrop(free_series, b"\x01" * 32, 0, [fan], sender=minter)
 
     assert collectible.series(free_series).minted == 0
     assert collectible.balanceOf(fan) == 0
@@ -289,7 +289,7 @@ def test_mint__unknown_series__reverts_unknown_series(nft, admin, minter, fan):
     with reverts(nft.CollectibleUnknownSeries, seriesId=2):
         nft.mintBatch(2, fan, 3, sender=minter)
     with reverts(nft.CollectibleUnknownSeries, seriesId=0):
-        nft.airdrop(0, b"\x01" * 32, [fan], sender=minter)
+        nft.airdrop(0, b"\x01" * 32, 0, [fan], sender=minter)
 
 
 # ------------------------------------------------------------------ seriesCount, totalSupply
@@ -309,7 +309,7 @@ def test_total_supply__mints_across_series__sums_minted_minus_burned(
 
     nft.mint(1, fan, sender=minter)
     nft.mintBatch(1, friend, 4, sender=minter)
-    nft.airdrop(2, b"\x07" * 32, [fan, friend, fan], sender=minter)
+    nft.airdrop(2, b"\x07" * 32, 0, [fan, friend, fan], sender=minter)
     assert nft.totalSupply() == 8
 
     nft.burn(token_id(1, 3), sender=friend)
