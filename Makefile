@@ -14,7 +14,7 @@ CHAIN_PORT ?= 8545
 CHAIN_DIR ?= .chain
 TEST_ARGS ?=
 
-.PHONY: setup solc compile browser test lint slither examples demo bench chain clean distclean lock
+.PHONY: setup solc compile browser test lint slither examples demo bench drill chain clean distclean lock
 
 setup: $(VENV)/.stamp node_modules/.stamp solc
 
@@ -87,6 +87,13 @@ bench: compile
 	$(BIN)/python benchmarks/airdrop.py
 	$(BIN)/python benchmarks/metadata.py
 	$(BIN)/python benchmarks/members.py
+
+# The long fault drills, beyond the few cases each that `make test` runs: faults injected into a 100,000-member
+# airdrop, and 20 random SIGKILLs of a real `ape run airdrop`, each ending with every member holding exactly
+# the planned tokens. They print figures; they are not part of the test command.
+drill: compile
+	$(BIN)/python benchmarks/drill.py
+	$(BIN)/python benchmarks/airdrop_kill_drill.py
 
 # A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in CHAIN_DIR).
 # `make chain CHAIN=ganache` starts ganache 7 instead, with the same accounts and chain id
