@@ -210,3 +210,18 @@ def test_progress__plain__a_stall_says_for_how_long():
     assert "no progress for" not in progress.line()
     progress._last_advance -= 42
     assert progress.line().endswith("waiting for batch 1's receipt (no progress for 42s)")
+
+
+def test_dry_run__priced_at_the_fee_cap__exit_1_when_the_cap_could_cost_more_than_held(
+    airdrop, write_members, free_series
+):
+    members = write_members([member_address(70 + i) for i in range(5)])
+    assert airdrop(free_series, members, "--dry-run").exit_code == 0  # at today's price: enough
+
+    result = airdrop(free_series, members, "--dry-run", "--max-fee-gwei", 10**8, "--json")
+
+    assert result.exit_code == 1
+    assert "gas at 1e+08 gwei): fund it first" in result.stderr
+    out = last_json(result)
+    assert out["kind"] == "InsufficientFunds"
+    assert out["max_cost_wei"] == out["estimated_gas"] * 10**8 * 10**9
