@@ -1,0 +1,266 @@
+"""The long fault drill: 100,000 members airdropped through a faulty RPC to a mainnet-like Anvil, with figures.
+
+Run with ``make drill`` (``python benchmarks/drill.py [members]``). It starts its own Anvil configured like
+Ethereum mainnet today (Osaka, EIP-7825's per-transaction gas cap, a 60M block gas limit, a block every half
+second, no automine), puts the test suite's fault proxy (``tests/utils/rpc_proxy.py``: connection resets, HTTP
+429 and 503, slow answers) in front of it, and runs :class:`~collectibles.chain.airdrop.Airdropper` while it
+injects, at fixed points of the run: a base-fee spike after the first broadcast (batches stall and must be
+replaced), a foreign transaction from the same account (a nonce taken: the batch is signed again), dropped
+transactions, the node going away for a few seconds, and a reorg over confirmed batches. It then checks the
+result (the series minted exactly one token per member, a sample of members holds exactly one, no nonce
+left waiting, every batch confirmed) and prints the wall time, members per second and what each fault cost.
+
+A measurement, not a test: it never fails on time, only when the airdrop is not exact.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the fault proxy is the test suite's
+
+from ape import accounts, networks, project  # noqa: E402
+from eth_utils import keccak, to_checksum_address  # noqa: E402
+from utils.chains import BIN, MNEMONIC, free_port, rpc  # noqa: E402
+from utils.rpc_proxy import FaultyProxy  # noqa: E402
+
+from collectibles.chain.airdrop import Airdropper  # noqa: E402
+from collectibles.chain.airdrop.fees import GWEI, FeePolicy  # noqa: E402
+from collectibles.domain import faults  # noqa: E402
+from collectibles.domain.members import load_members  # noqa: E402
+from collectibles.domain.tokens import TransferPolicy  # noqa: E402
+
+MEMBERS = 100_000
+ANVIL_FLAGS = ("--hardfork", "osaka", "--gas-limit", "60000000", "--enable-tx-gas-limit")
+BLOCK_TIME = "0.5"
+MAX_REORG = 16
+"""The deepest reorg the drill makes (over the latest confirmed batch); mainnet finalizes within 64 blocks."""
+SAMPLE = 500
+"""Members whose balance is read one by one at the end (the series' minted count covers the rest)."""
+
+
+def start_anvil() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        str(BIN / "anvil"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--mnemonic",
+        MNEMONIC,
+    ]
+    process = subprocess.Popen(
+        [*command, *ANVIL_FLAGS, "--block-time", BLOCK_TIME],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        try:
+            rpc(url, "eth_chainId")
+        except OSError:
+            time.sleep(0.1)
+        else:
+            return process, url
+    raise SystemExit(f"anvil did not start on {url}")
+
+
+def member_file(folder: Path, count: int) -> Path:
+    path = folder / "members.csv"
+    rows = ["address,member_id"]
+    rows += [
+        f"{to_checksum_address(keccak(text=f'drill:{i}')[-20:])},M{i:06d}" for i in range(count)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+class Faults:
+    """The faults of the drill, each fired once at its point of the run; ``fired`` says when."""
+
+    def __init__(
+        self, anvil_url: str, proxy: FaultyProxy, journal: Path, minter: str, members: int
+    ):
+        self.anvil_url = anvil_url
+        self.proxy = proxy
+        self.journal = journal
+        self.minter = minter
+        self.members = members
+        self.fired: dict[str, float] = {}
+        self.started = time.perf_counter()
+        self._confirmed = 0
+
+    def fire(self, name: str, action: Any) -> None:
+        if name not in self.fired:
+            self.fired[name] = time.perf_counter() - self.started
+            action()
+
+    def at_point(self, name: str) -> None:
+        """The runner's crash points, used here as the moments to strike."""
+        if name == "after_sign" and "foreign" not in self.fired:
+            self._signed = getattr(self, "_signed", 0) + 1
+            if self._signed == 3:
+                self.fire("foreign", self.foreign_transaction)
+        elif name == "after_send":
+            self.fire(
+                "base_fee_spike",
+                lambda: self.anvil("anvil_setNextBlockBaseFeePerGas", hex(60 * GWEI)),
+            )
+        elif name == "before_receipt":
+            self.fire("drops", self.drop_some)
+            self.fire("node_away", self.node_away)
+
+    def log(self, message: str) -> None:
+        """The runner's lines on stderr, timed from the start (stdout keeps the figures)."""
+        print(f"[{time.perf_counter() - self.started:7.1f}s] {message}", file=sys.stderr)
+
+    def progress(self, count: int) -> None:
+        self._confirmed += count
+        if self._confirmed >= self.members // 3 and "reorg" not in self.fired:
+            depth = self.depth_of_latest_confirmed()
+            if (
+                depth <= MAX_REORG
+            ):  # a real chain's reorg is shallow; wait for a batch near the head
+                self.fire("reorg", lambda: self.anvil("anvil_reorg", depth, []))
+
+    def depth_of_latest_confirmed(self) -> int:
+        """Blocks from the latest confirmed batch's block to the head, both included."""
+        with sqlite3.connect(f"file:{self.journal}?mode=ro", uri=True) as db:
+            (block,) = db.execute(
+                "SELECT max(block_number) FROM batches WHERE status = 'confirmed'"
+            ).fetchone()
+        head = int(self.anvil("eth_blockNumber"), 16)
+        return head - int(block if block is not None else head) + 1
+
+    def anvil(self, method: str, *params: Any) -> Any:
+        return rpc(self.anvil_url, method, *params)
+
+    def foreign_transaction(self) -> None:
+        """Another process of the same account takes the nonce of the first batch, at a fee ours cannot beat."""
+        nonce = int(self.anvil("eth_getTransactionCount", self.minter, "pending"), 16)
+        self.anvil(
+            "eth_sendTransaction",
+            {
+                "from": self.minter,
+                "to": self.minter,
+                "value": "0x0",
+                "nonce": hex(nonce),
+                "maxFeePerGas": hex(2000 * GWEI),
+                "maxPriorityFeePerGas": hex(1000 * GWEI),
+            },
+        )
+
+    def drop_some(self) -> None:
+        with sqlite3.connect(f"file:{self.journal}?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT tx_hash FROM batches WHERE status = 'sent'").fetchall()
+        for (tx_hash,) in rows[-5:]:
+            self.anvil("anvil_dropTransaction", tx_hash)
+
+    def node_away(self) -> None:
+        self.proxy.down()
+        threading.Timer(3.0, self.proxy.up).start()
+
+
+def check_exact(nft: Any, series_id: int, members_path: Path, web3: Any, minter: str) -> None:
+    members = load_members(members_path)
+    minted = int(nft.series(series_id).minted)
+    if minted != len(members.addresses):
+        raise SystemExit(
+            f"NOT EXACT: the series minted {minted} for {len(members.addresses)} members"
+        )
+    sample = random.Random(9).sample(list(members.addresses), min(SAMPLE, len(members.addresses)))
+    wrong = [a for a in sample if int(nft.balanceOf(a)) != 1]
+    if wrong:
+        raise SystemExit(f"NOT EXACT: {len(wrong)} sampled members do not hold exactly one token")
+    if web3.eth.get_transaction_count(minter, "pending") != web3.eth.get_transaction_count(minter):
+        raise SystemExit("NONCE GAP: transactions of the sender are still waiting")
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else MEMBERS
+    anvil, anvil_url = start_anvil()
+    proxy = FaultyProxy(anvil_url, every=25, delay=0.2, max_faults=10_000, lifetime=3600).start()
+    try:
+        with (
+            networks.parse_network_choice(proxy.url) as provider,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            admin, minter = accounts.test_accounts[0], accounts.test_accounts[1]
+            nft = admin.deploy(project.Collectible, "Drill", "DRILL", admin, 0, admin, 0)
+            nft.grantRole(nft.MINTER_ROLE(), minter, sender=admin)
+            tx = nft.createSeries(
+                "Drill", count, int(TransferPolicy.FREE), 0, "ipfs://d/", sender=admin
+            )
+            series_id = int(tx.events.filter(nft.SeriesCreated)[0].seriesId)
+            members_path = member_file(Path(tmp), count)
+            journal = Path(tmp) / "journal.sqlite"
+            drill = Faults(anvil_url, proxy, journal, minter.address, count)
+            faults.crash_point = drill.at_point  # the runner calls faults.crash_point(name)
+            airdropper = Airdropper(
+                nft,
+                minter,
+                log=drill.log,
+                progress=drill.progress,
+                confirmations=2,
+                fees=FeePolicy(max_fee_cap=5000 * GWEI),
+                poll_interval=0.25,
+            )
+            started = time.perf_counter()
+            result = airdropper.run(
+                series_id,
+                load_members(members_path),
+                members_path=str(members_path),
+                journal_path=journal,
+            )
+            seconds = time.perf_counter() - started
+            check_exact(nft, series_id, members_path, provider.web3, minter.address)
+            report(count, seconds, result, airdropper, drill, proxy)
+    finally:
+        proxy.stop()
+        os.killpg(anvil.pid, signal.SIGTERM)
+        anvil.wait(timeout=30)
+    return 0
+
+
+def report(
+    count: int,
+    seconds: float,
+    result: Any,
+    airdropper: Airdropper,
+    drill: Faults,
+    proxy: FaultyProxy,
+) -> None:
+    mempool = airdropper.mempool
+    print(f"Drill: {count:,} members on Anvil ({' '.join(ANVIL_FLAGS)}, --block-time {BLOCK_TIME})")
+    print(
+        f"  exact: series minted {count:,}, {SAMPLE} sampled members hold one each, no nonce waiting"
+    )
+    print(f"  wall time {seconds:.1f} s, {count / seconds:,.0f} members/s")
+    print(
+        f"  {result.batches} transactions, {result.gas_used:,} gas ({result.gas_used / count:,.0f} per token)"
+    )
+    print(
+        f"  faults fired: {', '.join(f'{k} at {v:.1f}s' for k, v in drill.fired.items())}; "
+        f"proxy injected {proxy.total_faults} of {proxy.requests:,} requests {dict(proxy.injected)}"
+    )
+    print(
+        f"  sender: {airdropper.chain.retrying.retries} RPC retries, {mempool.replacements} replacements, "
+        f"{mempool.rebroadcasts} rebroadcasts, {mempool.resigned} re-signed, {mempool.reorged} batches reorged"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
