@@ -114,13 +114,14 @@ def _is_terminal(stream: IO[str]) -> bool:
 
 
 def _rich_bar(stream: IO[str], label: str, total: int) -> tuple[Any, Any]:
-    """A ``rich`` progress bar on ``stream``: description, bar, members, rate, time left."""
+    """A ``rich`` progress bar on ``stream``: description, bar, percentage, members, rate, time left."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         ProgressColumn,
         Task,
+        TaskProgressColumn,
         TextColumn,
         TimeRemainingColumn,
     )
@@ -137,6 +138,7 @@ def _rich_bar(stream: IO[str], label: str, total: int) -> tuple[Any, Any]:
     bar = RichProgress(
         TextColumn("{task.description}"),
         BarColumn(),
+        TaskProgressColumn(),
         MofNCompleteColumn(),
         RateColumn(),
         TimeRemainingColumn(),
