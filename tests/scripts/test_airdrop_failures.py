@@ -325,6 +325,35 @@ def test_airdrop__batch_too_big_for_the_block__one_line_names_a_size_that_fits(
         assert journal.open_plan() is None
 
 
+@pytest.fixture
+def mainnet_blocks(chain):
+    """The test chain's block gas limit raised to mainnet's 60M (a block mined to apply it), restored after."""
+    provider = chain.provider
+    before = provider.web3.eth.get_block("latest")["gasLimit"]
+    provider.make_request("evm_setBlockGasLimit", [hex(60_000_000)])
+    provider.make_request("evm_mine", [])
+    yield 60_000_000
+    provider.make_request("evm_setBlockGasLimit", [hex(before)])
+    provider.make_request("evm_mine", [])
+
+
+def test_airdrop__batch_over_the_per_transaction_cap__one_line_names_the_cap(
+    airdrop, write_members, minter, free_series, mainnet_blocks, journal_path
+):
+    members = write_members([member_address(900 + i) for i in range(400)])
+    nonce = minter.nonce
+
+    result = airdrop(free_series, members, "--batch-size", 400, "--json")
+
+    assert_one_clear_line(
+        result, "more than EIP-7825's per-transaction gas cap of 16,777,216", "--batch-size 337"
+    )
+    assert last_json(result)["kind"] == "AirdropNotPossible"
+    assert minter.nonce == nonce
+    with Journal(journal_path) as journal:
+        assert journal.open_plan() is None
+
+
 def test_airdrop__member_file_edited_mid_run__no_report_then_restored_and_finished(
     airdrop, write_members, collectible, free_series, monkeypatch, tmp_path
 ):

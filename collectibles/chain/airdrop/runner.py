@@ -28,6 +28,7 @@ from collectibles.chain.airdrop.journal import Journal
 from collectibles.chain.airdrop.lifecycle import State, classify, free_nonces
 from collectibles.chain.airdrop.mempool import Mempool
 from collectibles.chain.airdrop.plan import (
+    TX_GAS_CAP,
     AirdropPlan,
     estimate_batch_gas,
     max_batch_size,
@@ -248,10 +249,9 @@ class Airdropper:
         self, journal: Journal, plan: AirdropPlan, members: MemberFile, members_path: str
     ) -> PlanRecord:
         """Journal a new plan, after refusing up front what the chain would refuse."""
-        self._refuse_oversized(plan)
-        _, refusal = self._refusal(
-            plan.series_id, self._not_executed(plan.series_id, plan.batches), plan.addresses
-        )
+        pending = self._not_executed(plan.series_id, plan.batches)
+        self._refuse_oversized(pending)
+        _, refusal = self._refusal(plan.series_id, pending, plan.addresses)
         if refusal:
             raise AirdropNotPossible(refusal)
         return journal.create_plan(
@@ -262,14 +262,20 @@ class Airdropper:
             start_block=max(0, self.chain.block_number() - 1),
         )
 
-    def _refuse_oversized(self, plan: AirdropPlan) -> None:
-        """Refuse a batch size (``--batch-size``) whose largest batch cannot fit in a block of this chain."""
-        limit = self.chain.block_gas_limit()
-        largest = max((b.count for b in plan.batches), default=0)
+    def _refuse_oversized(self, pending: Sequence[Batch]) -> None:
+        """Refuse a batch size (``--batch-size``) whose largest batch still to send cannot fit in one
+        transaction here: under the block gas limit and under EIP-7825's per-transaction cap."""
+        block = self.chain.block_gas_limit()
+        limit, what = (
+            (TX_GAS_CAP, "EIP-7825's per-transaction gas cap")
+            if block > TX_GAS_CAP
+            else (block, "the block gas limit")
+        )
+        largest = max((b.count for b in pending), default=0)
         if largest and estimate_batch_gas(largest) > limit:
             raise AirdropNotPossible(
                 f"a batch of {largest} recipients needs about {estimate_batch_gas(largest):,} gas, more "
-                f"than the block gas limit of {limit:,}: use --batch-size {max_batch_size(limit)} or less"
+                f"than {what} of {limit:,}: use --batch-size {max_batch_size(block)} or less"
             )
 
     def _finish(
