@@ -28,6 +28,7 @@ from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
 from collectibles.domain.errors import AirdropNotPossible
+from collectibles.domain.members import checksum_address
 
 GAS_PER_TOKEN = 47_000
 """Measured cost of one airdropped token (two cold storage writes and a Transfer log), rounded up."""
@@ -188,7 +189,9 @@ def plan_airdrop(
     contract = to_checksum_address(contract)
     entries = campaign_entries(addresses)
     campaign = campaign_id_of(chain_id, contract, series_id, entries)
-    numbered = tuple(to_checksum_address(addresses[position]) for _, _, position in entries)
+    # EIP-55 straight from keccak (members.checksum_address, ~2 us) rather than eth_utils' (~20 us): at a
+    # million members the checksum was most of the planning time.
+    numbered = tuple("0x" + checksum_address(raw.hex().encode()).decode() for raw, _, _ in entries)
     return AirdropPlan(
         chain_id,
         genesis_hash,
