@@ -298,16 +298,21 @@ def test_airdrop__dead_rpc__one_line_exit_1_json_last(tmp_path, write_members):
     )
 
 
-@pytest.fixture
-def small_blocks(chain):
-    """The test chain's block gas limit lowered to 5M (a block mined to apply it), restored after."""
+def block_gas_limit(chain, limit):
+    """Set the test chain's block gas limit (a block mined to apply it); yields it, then restores the old one."""
     provider = chain.provider
     before = provider.web3.eth.get_block("latest")["gasLimit"]
-    provider.make_request("evm_setBlockGasLimit", [hex(5_000_000)])
+    provider.make_request("evm_setBlockGasLimit", [hex(limit)])
     provider.make_request("evm_mine", [])
-    yield 5_000_000
+    yield limit
     provider.make_request("evm_setBlockGasLimit", [hex(before)])
     provider.make_request("evm_mine", [])
+
+
+@pytest.fixture
+def small_blocks(chain):
+    """Blocks of 5M gas."""
+    yield from block_gas_limit(chain, 5_000_000)
 
 
 def test_airdrop__batch_too_big_for_the_block__one_line_names_a_size_that_fits(
@@ -327,14 +332,8 @@ def test_airdrop__batch_too_big_for_the_block__one_line_names_a_size_that_fits(
 
 @pytest.fixture
 def mainnet_blocks(chain):
-    """The test chain's block gas limit raised to mainnet's 60M (a block mined to apply it), restored after."""
-    provider = chain.provider
-    before = provider.web3.eth.get_block("latest")["gasLimit"]
-    provider.make_request("evm_setBlockGasLimit", [hex(60_000_000)])
-    provider.make_request("evm_mine", [])
-    yield 60_000_000
-    provider.make_request("evm_setBlockGasLimit", [hex(before)])
-    provider.make_request("evm_mine", [])
+    """Blocks of mainnet's 60M gas."""
+    yield from block_gas_limit(chain, 60_000_000)
 
 
 def test_airdrop__batch_over_the_per_transaction_cap__one_line_names_the_cap(
