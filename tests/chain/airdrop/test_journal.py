@@ -1,15 +1,12 @@
 """The SQLite airdrop journal: plans, members and batches survive a reopen; one process at a time."""
 
 import pytest
+from utils.journals import ADDRESSES, SENDER, create, small_plan
 
 from collectibles.chain.airdrop.journal import Journal, default_journal_path
-from collectibles.chain.airdrop.plan import plan_airdrop
 from collectibles.chain.airdrop.records import COMPLETE, CONFIRMED, OPEN, PLANNED, SENT, SIGNED
 from collectibles.domain.errors import JournalBusy, JournalMismatch
 from collectibles.domain.members import parse_members
-
-SENDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
-ADDRESSES = [f"0x{0xC000 + i:040x}" for i in range(5)]
 
 
 @pytest.fixture
@@ -20,25 +17,12 @@ def members():
 
 @pytest.fixture
 def plan(members):
-    return plan_airdrop(
-        chain_id=31337,
-        genesis_hash="0x" + "11" * 32,
-        contract="0x5FbDB2315678afecb367f032d93F642f64180aa3",
-        series_id=3,
-        addresses=members.addresses,
-        batch_size=2,
-    )
+    return small_plan(members)
 
 
 @pytest.fixture
 def path(tmp_path):
     return tmp_path / "airdrops" / "journal.sqlite"
-
-
-def create(journal, plan, members):
-    return journal.create_plan(
-        plan, members, sender=SENDER, members_path="members.csv", start_block=7
-    )
 
 
 def test_create_plan__stored_open_with_members_and_planned_batches(path, plan, members):

@@ -9,11 +9,11 @@ import subprocess
 import sys
 
 import pytest
+from utils.journals import ADDRESSES, SENDER, create, small_plan
 
 from collectibles.chain.airdrop import schema
 from collectibles.chain.airdrop.files import make_private_folder
 from collectibles.chain.airdrop.journal import Journal
-from collectibles.chain.airdrop.plan import plan_airdrop
 from collectibles.chain.airdrop.records import CONFIRMED, PLANNED, SIGNED
 from collectibles.domain.errors import (
     JournalBusy,
@@ -23,8 +23,6 @@ from collectibles.domain.errors import (
 )
 from collectibles.domain.members import parse_members
 
-SENDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
-ADDRESSES = [f"0x{0xC000 + i:040x}" for i in range(5)]
 SECRET_COLUMN = "alice@example.org"
 RAW = "0x02f8" + "ab" * 60
 
@@ -37,25 +35,12 @@ def members():
 
 @pytest.fixture
 def plan(members):
-    return plan_airdrop(
-        chain_id=31337,
-        genesis_hash="0x" + "11" * 32,
-        contract="0x5FbDB2315678afecb367f032d93F642f64180aa3",
-        series_id=3,
-        addresses=members.addresses,
-        batch_size=2,
-    )
+    return small_plan(members)
 
 
 @pytest.fixture
 def path(tmp_path):
     return tmp_path / "airdrops" / "journal.sqlite"
-
-
-def create(journal, plan, members):
-    return journal.create_plan(
-        plan, members, sender=SENDER, members_path="members.csv", start_block=7
-    )
 
 
 def mode(path):
@@ -335,14 +320,7 @@ def many_members(n):
 
 def test_create_plan__disk_full__write_failed_and_journal_as_before(tiny_disk):
     members = many_members(2000)
-    plan = plan_airdrop(
-        chain_id=31337,
-        genesis_hash="0x" + "11" * 32,
-        contract="0x5FbDB2315678afecb367f032d93F642f64180aa3",
-        series_id=3,
-        addresses=members.addresses,
-        batch_size=2,
-    )
+    plan = small_plan(members)
     path = tiny_disk / "journal.sqlite"
     with Journal(path) as journal:
         with pytest.raises(
