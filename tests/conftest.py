@@ -4,6 +4,8 @@ Ape isolates every fixture scope, so session-scoped fixtures are safe: each test
 its fixtures left, and whatever the test itself sends is rolled back afterwards.
 """
 
+import subprocess
+
 import pytest
 
 from collectibles.domain.tokens import TransferPolicy
@@ -147,3 +149,19 @@ def non_receiver(project, admin):
 
 HOLD_SECONDS = 90 * 24 * 60 * 60
 """Topnod's gifting hold: 90 days."""
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KiB tmpfs (root and mount needed; skipped where the sandbox refuses)."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)

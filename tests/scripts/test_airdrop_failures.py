@@ -129,22 +129,6 @@ def test_airdrop__second_run_while_the_first_holds_the_journal__refused(
     assert minter.nonce == nonce
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    """A 64 KiB tmpfs (root and mount needed; skipped where the sandbox refuses)."""
-    folder = tmp_path / "tiny"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
 def test_airdrop__read_only_journal_folder__refused_nothing_sent(
     airdrop, write_members, minter, free_series, tiny_disk
 ):

@@ -167,28 +167,16 @@ def test_write_report__disk_full__write_failed_and_no_file(tmp_path, report, mon
 
 
 @pytest.fixture
-def full_disk(tmp_path):
-    """A 64 KiB tmpfs filled to the last byte (root and mount needed; skipped where refused)."""
-    import subprocess
-
-    folder = tmp_path / "full"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+def full_disk(tiny_disk):
+    """The 64 KiB tmpfs filled to the last byte."""
     try:
-        with open(folder / "filler", "wb") as handle:
+        with open(tiny_disk / "filler", "wb") as handle:
             while True:
                 handle.write(b"\0" * 4096)
                 handle.flush()
     except OSError:
         pass
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], check=False)
+    return tiny_disk
 
 
 def test_write_report__real_full_disk__write_failed_and_no_file(full_disk, report):

@@ -297,22 +297,6 @@ def test_journal__held_by_another_process__busy_until_it_is_killed(path):
 # ------------------------------------------------------------------ a disk that refuses
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    """A 64 KiB tmpfs (needs root and mount); skipped where the sandbox does not allow it."""
-    folder = tmp_path / "tiny"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
 def many_members(n):
     text = "address\n" + "".join(f"0x{0xD0000 + i:040x}\n" for i in range(n))
     return parse_members(text.encode())
