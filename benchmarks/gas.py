@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 
+from _chain import Fresh
 from ape import accounts, chain, networks, project
-from eth_utils import keccak, to_checksum_address
+from eth_utils import keccak
 
 from collectibles.domain.merkle import StandardMerkleTree
 from collectibles.domain.tokens import TransferPolicy
@@ -18,21 +19,6 @@ FLOOR_PER_TOKEN = 46_443
 """Two cold zero-to-nonzero writes (22,100 each), the Transfer log (1,875), 20 address bytes of calldata (368)."""
 
 TARGETS = {"airdrop 500, gift series": 47_000, "mintBatch 100 to one address": 3_000}
-
-
-class Fresh:
-    """Deterministic addresses never used before on this chain."""
-
-    def __init__(self, seed: str):
-        self._seed = seed
-        self._n = 0
-
-    def take(self, count: int) -> list[str]:
-        out = []
-        for _ in range(count):
-            self._n += 1
-            out.append(to_checksum_address(keccak(text=f"{self._seed}:{self._n}")[-20:]))
-        return out
 
 
 def measure() -> list[tuple[str, int, int]]:
