@@ -84,6 +84,7 @@ endif
 
 bench: compile
 	$(BIN)/python benchmarks/gas.py
+	$(BIN)/python benchmarks/peers.py
 	$(BIN)/python benchmarks/airdrop.py
 	$(BIN)/python benchmarks/metadata.py
 	$(BIN)/python benchmarks/members.py
