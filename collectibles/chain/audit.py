@@ -1,6 +1,8 @@
 """The audit behind ``ape run verify``: from the chain outward, check that every token shows what it should.
 
-For every minted token the chain gives its owner and ``tokenURI``. The URI must be ``ipfs://<cid>/<path>``;
+For every minted token the chain gives its owner and ``tokenURI``, read in JSON-RPC batches at one block
+(:mod:`collectibles.chain.readers`: 10,000 tokens in a few seconds on Anvil, where a call at a time took
+16 ms a token); a token whose ``ownerOf`` reverts is burned and left out. The URI must be ``ipfs://<cid>/<path>``;
 the path is resolved in the published DAG (blocks from CAR files, each checked against its CID when read),
 the JSON is fetched (from those blocks, or through a gateway, whose bytes must then match the DAG), its CID
 and its image's CID are recomputed as kubo would, and its Series and Serial attributes are checked against
@@ -224,7 +226,9 @@ def audit_series(
     The chain is read ``chunk`` tokens at a time in JSON-RPC batches (:mod:`collectibles.chain.readers`),
     the next chunk while this one is checked: the node works while we hash."""
     info = nft.series(series_id)
-    read = _token_reader(nft)
+    read = _token_reader(
+        nft
+    )  # pinned after the series is read: every serial up to `minted` exists there
     verified_image = _image_check(fetch)
     tokens = []
     for serial, token, answer in _read_all(read, series_id, int(info.minted), chunk):
@@ -251,11 +255,10 @@ def _read_all(
         return read([token_id(series_id, s) for s in serials])
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(read_chunk, chunks[0]) if chunks else None
+        ahead = [pool.submit(read_chunk, c) for c in chunks[:1]]
         for i, serials in enumerate(chunks):
-            assert ahead is not None
-            answers = ahead.result()
-            ahead = pool.submit(read_chunk, chunks[i + 1]) if i + 1 < len(chunks) else None
+            answers = ahead.pop().result()
+            ahead += [pool.submit(read_chunk, c) for c in chunks[i + 1 : i + 2]]
             for serial, answer in zip(serials, answers, strict=True):
                 yield serial, token_id(series_id, serial), answer
 
