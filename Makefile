@@ -88,6 +88,7 @@ bench: compile
 	$(BIN)/python benchmarks/airdrop.py
 	$(BIN)/python benchmarks/metadata.py
 	$(BIN)/python benchmarks/members.py
+	$(BIN)/python benchmarks/audit.py
 
 # The long fault drills, beyond the few cases each that `make test` runs: faults injected into a 100,000-member
 # airdrop, and 20 random SIGKILLs of a real `ape run airdrop`, each ending with every member holding exactly

@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
@@ -10,6 +11,8 @@ import pytest
 
 from collectibles.chain.audit import (
     ContentProblem,
+    SeriesAudit,
+    TokenAudit,
     audit_series,
     gateway_fetcher,
     load_published,
@@ -341,3 +344,25 @@ def test_audit_series__hostile_metadata__problem_not_crash(document, expected):
     audit = audit_series(Chain(f"ipfs://{root.cid}/"), 1, store_fetcher(store))
 
     assert expected in audit.tokens[0].problems
+
+
+def test_write_report__streamed__the_text_json_dumps_writes(tmp_path, published):
+    cid, store = published
+    full = audit_series(Chain(f"ipfs://{cid}/"), 1, store_fetcher(store))
+    full.tokens[1].problems += ['odd "quoted"\nline', "\0tokens\0"]
+    empty = SeriesAudit(2, '"tokens": "\0tokens\0"', 0, 0, [])
+    weird = SeriesAudit(3, "Ünïcode", 1, 0, [TokenAudit(3_000_001, 1, None, None)])
+    problem = ContentProblem("x.car", "a block does not match its CID", "bafy")
+
+    write_report([full, empty, weird], tmp_path / "r.json", [problem])
+
+    document = [
+        {
+            **{k: v for k, v in asdict(a).items() if k != "tokens"},
+            "tokens": [asdict(t) for t in a.tokens],
+            "failures": len(a.failures),
+            "content_problems": [asdict(problem)],
+        }
+        for a in (full, empty, weird)
+    ]
+    assert (tmp_path / "r.json").read_text() == json.dumps(document, indent=2) + "\n"
