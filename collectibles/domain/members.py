@@ -33,7 +33,7 @@ import heapq
 import io
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, overload
@@ -53,6 +53,8 @@ _HEX_DIGITS = re.compile(r"[0-9a-fA-F]{40}")
 _HASH_SETS_CASE = bytes(0x20 if c in b"89abcdef" else 0 for c in range(256))
 _IS_LETTER = bytes(0x20 if c in b"abcdef" else 0 for c in range(256))
 _ZERO_HEX = b"0" * 40
+PROGRESS_ROWS = 10_000
+"""Data rows between two calls of :func:`load_members`'s ``progress``."""
 _SORT_RUN = 1 << 16
 """Members sorted at once by :meth:`Members.by_address` (a list of 64K ints, about 4 MB)."""
 
@@ -260,10 +262,27 @@ def parse_members(
     return _validate(io.BytesIO(data), source, keep_duplicates, data)
 
 
-def load_members(path: str | Path, keep_duplicates: bool = False) -> MemberFile:
-    """Read and validate the member file at ``path``, streaming (see :func:`parse_members`)."""
+def load_members(
+    path: str | Path, keep_duplicates: bool = False, progress: Callable[[int], None] | None = None
+) -> MemberFile:
+    """Read and validate the member file at ``path``, streaming (see :func:`parse_members`).
+
+    ``progress`` (a progress bar's ``advance``) is called with 0 first, then with the number of data rows
+    read since its last call, every :data:`PROGRESS_ROWS` rows and once at the end.
+    """
     with open(path, "rb") as raw:
-        return _validate(raw, path, keep_duplicates, Path(path))
+        return _validate(raw, path, keep_duplicates, Path(path), progress)
+
+
+def count_lines(path: str | Path) -> int:
+    """The lines after the header of the file at ``path``, read fast in binary: the total of a progress
+    bar over :func:`load_members` (an upper bound of its rows: a quoted field may hold a line break)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as raw:
+        while chunk := raw.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(0, lines - (last == b"\n"))
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -291,7 +310,11 @@ def _checked(text: str) -> tuple[bytes, str | None]:
 
 
 def _validate(
-    raw: BinaryIO, source: object, keep_duplicates: bool, content: bytes | Path
+    raw: BinaryIO,
+    source: object,
+    keep_duplicates: bool,
+    content: bytes | Path,
+    progress: Callable[[int], None] | None = None,
 ) -> MemberFile:
     reader = read_rows(raw, source)
     first = next(reader, None)
@@ -302,8 +325,14 @@ def _validate(
     header = [name.strip() for name in first[1]]
     column = _address_column(header, source)
     collected = _Collector(len(header), column)
+    tick = progress or (lambda rows: None)
+    tick(0)
+    number = 1
     for number, values in reader:
         collected.add(number, values)
+        if number % PROGRESS_ROWS == 1:  # rows 2 .. PROGRESS_ROWS + 1 are the first PROGRESS_ROWS
+            tick(PROGRESS_ROWS)
+    tick((number - 1) % PROGRESS_ROWS)
     problems = collected.problems
     if not problems and not collected.rows:
         problems.append((1, "the file has a header row but no members"))
