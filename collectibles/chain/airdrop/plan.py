@@ -20,7 +20,7 @@ entries stream by, and the served and executed members are intervals, not sets o
 million-member plan adds about 4 MB to the member file's 45.
 
 Everything here is pure: it takes numbers and addresses, never a provider, and imports neither Ape nor web3
-(only ``eth_abi`` and ``eth_utils`` for the encoding), so it could live in ``collectibles.domain``. It stays
+(only ``eth_abi``, ``eth_utils`` and ``sha3``'s streaming keccak for the encoding), so it could live in ``collectibles.domain``. It stays
 beside the runner because its ids are the ones the contract records, and its gas figures are measurements of
 the contract's ``airdrop``.
 """
@@ -30,7 +30,7 @@ from __future__ import annotations
 import binascii
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import overload
 
 from eth_abi import encode
@@ -132,7 +132,7 @@ class AirdropPlan:
     plan_id: str
     """The campaign id."""
     batches: tuple[Batch, ...]
-    served: frozenset[int] = field(default=frozenset())
+    served: frozenset[int] = frozenset()
     """Member numbers left out of the batches: already served on chain."""
 
     @property
