@@ -118,10 +118,15 @@ def cli(
     from collectibles.chain.airdrop.fees import FeePolicy
     from collectibles.chain.airdrop.files import make_private_folder
     from collectibles.chain.deployment import chain_identity
-    from collectibles.domain.members import load_members
+    from collectibles.domain.members import count_lines, load_members
 
     with cli_ctx.reported_errors():
-        members = load_members(members_path, keep_duplicates=keep_duplicates)
+        with Progress(
+            count_lines(members_path), "validating"
+        ) as checking:  # a 1M-row file: seconds
+            members = load_members(
+                members_path, keep_duplicates=keep_duplicates, progress=checking.advance
+            )
         for dup in members.duplicates:
             fate = "kept (--keep-duplicates)" if keep_duplicates else "merged into it"
             click.echo(f"row {dup.row}: {dup.address} repeats row {dup.first_row}, {fate}")

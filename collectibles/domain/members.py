@@ -18,7 +18,9 @@ Duplicate addresses are merged into their first row and listed in :attr:`MemberF
 
 Scale: a file is read once, streaming (the CSV reader over the file object, the SHA-256 taken from the same
 bytes), and a validated member is its row number and its checksummed address, 44 bytes in two flat buffers
-(:class:`Members`), so a million members take about 45 MB. The other columns are not kept: the report reads
+(:class:`Members`), so a million members take about 45 MB. Duplicates are found by sorting the members by
+address (:meth:`Members.by_address`, 4 bytes a member, sorted 64K at a time and merged) rather than in a set of every
+address seen (about 100 MB at a million); the airdrop plan numbers its members in that same order. The other columns are not kept: the report reads
 them again, row by row, with :func:`read_columns` (or :meth:`MemberFile.with_columns`), which also checks
 that the file still has the bytes that were validated. The EIP-55 checksum is computed here from keccak
 directly (:func:`checksum_address`, about ten times faster than ``eth_utils.to_checksum_address``, whose
@@ -27,10 +29,11 @@ result it equals; the tests compare the two).
 
 from __future__ import annotations
 
+import heapq
 import io
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, overload
@@ -50,6 +53,10 @@ _HEX_DIGITS = re.compile(r"[0-9a-fA-F]{40}")
 _HASH_SETS_CASE = bytes(0x20 if c in b"89abcdef" else 0 for c in range(256))
 _IS_LETTER = bytes(0x20 if c in b"abcdef" else 0 for c in range(256))
 _ZERO_HEX = b"0" * 40
+PROGRESS_ROWS = 10_000
+"""Data rows between two calls of :func:`load_members`'s ``progress``."""
+_SORT_RUN = 1 << 16
+"""Members sorted at once by :meth:`Members.by_address` (a list of 64K ints, about 4 MB)."""
 
 
 def checksum_address(lower_hex: bytes) -> bytes:
@@ -78,15 +85,25 @@ class Member:
 class Members(Sequence[Member]):
     """The recipients in file order, compactly: 40 ASCII hex digits and a row number each."""
 
-    __slots__ = ("_hex", "_rows")
+    __slots__ = ("_by_address", "_hex", "_rows")
 
     def __init__(self, hex_digits: bytes | bytearray = b"", rows: array[int] | None = None):
         """``hex_digits``: 40 checksummed ASCII hex digits per member; ``rows``: their row numbers. Both are
         kept as given, not copied (a million members' digits are 40 MB)."""
         self._hex = hex_digits
         self._rows = rows if rows is not None else array("I")
+        self._by_address: array[int] | None = None
         if len(self._hex) != 40 * len(self._rows):
             raise ValueError("Members needs 40 hex digits per row number")
+
+    @classmethod
+    def of_addresses(cls, addresses: Sequence[str]) -> Members:
+        """Members from ``0x``-hex addresses in any case (checksummed here), rows numbered from 2 as in a
+        file; for callers that hold a plain list (tests, small tools)."""
+        digits = bytearray()
+        for address in addresses:
+            digits += checksum_address(address[2:].lower().encode())
+        return cls(digits, array("I", range(2, 2 + len(addresses))))
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -129,6 +146,44 @@ class Members(Sequence[Member]):
     def rows(self) -> array[int]:
         """Every recipient's row number, in order."""
         return self._rows
+
+    @property
+    def hex_digits(self) -> bytes | bytearray:
+        """The 40 checksummed ASCII hex digits of every recipient, back to back, in order (not a copy)."""
+        return self._hex
+
+    def by_address(self) -> array[int]:
+        """Every recipient's position in file order, sorted by address, then by position (so the rows of an
+        address kept twice follow the file); computed once.
+
+        Sorted as Python ints (address << 32 | position) a run of :data:`_SORT_RUN` members at a time, then
+        the runs merged: the transient list is one run, not every member (64 MB at a million), whatever
+        the addresses look like.
+        """
+        if self._by_address is None:
+            digits, count = self._hex, len(self._rows)
+
+            def key(position: int) -> int:
+                return int(digits[40 * position : 40 * position + 40], 16) << 32 | position
+
+            runs = []
+            for start in range(0, count, _SORT_RUN):
+                keys = sorted(map(key, range(start, min(count, start + _SORT_RUN))))
+                runs.append(array("I", (k & 0xFFFFFFFF for k in keys)))
+            if len(runs) > 1:
+                merged = heapq.merge(*(map(key, run) for run in runs))
+                runs = [array("I", (k & 0xFFFFFFFF for k in merged))]
+            self._by_address = runs[0] if runs else array("I")
+        return self._by_address
+
+    def without(self, positions: set[int]) -> Members:
+        """These members but those at ``positions`` (file order kept)."""
+        digits, rows = bytearray(), array("I")
+        for position, row in enumerate(self._rows):
+            if position not in positions:
+                digits += self._hex[40 * position : 40 * position + 40]
+                rows.append(row)
+        return Members(digits, rows)
 
 
 @dataclass(frozen=True)
@@ -207,10 +262,27 @@ def parse_members(
     return _validate(io.BytesIO(data), source, keep_duplicates, data)
 
 
-def load_members(path: str | Path, keep_duplicates: bool = False) -> MemberFile:
-    """Read and validate the member file at ``path``, streaming (see :func:`parse_members`)."""
+def load_members(
+    path: str | Path, keep_duplicates: bool = False, progress: Callable[[int], None] | None = None
+) -> MemberFile:
+    """Read and validate the member file at ``path``, streaming (see :func:`parse_members`).
+
+    ``progress`` (a progress bar's ``advance``) is called with 0 first, then with the number of data rows
+    read since its last call, every :data:`PROGRESS_ROWS` rows and once at the end.
+    """
     with open(path, "rb") as raw:
-        return _validate(raw, path, keep_duplicates, Path(path))
+        return _validate(raw, path, keep_duplicates, Path(path), progress)
+
+
+def count_lines(path: str | Path) -> int:
+    """The lines after the header of the file at ``path``, read fast in binary: the total of a progress
+    bar over :func:`load_members` (an upper bound of its rows: a quoted field may hold a line break)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as raw:
+        while chunk := raw.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(0, lines - (last == b"\n"))
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -238,7 +310,11 @@ def _checked(text: str) -> tuple[bytes, str | None]:
 
 
 def _validate(
-    raw: BinaryIO, source: object, keep_duplicates: bool, content: bytes | Path
+    raw: BinaryIO,
+    source: object,
+    keep_duplicates: bool,
+    content: bytes | Path,
+    progress: Callable[[int], None] | None = None,
 ) -> MemberFile:
     reader = read_rows(raw, source)
     first = next(reader, None)
@@ -248,31 +324,59 @@ def _validate(
         )
     header = [name.strip() for name in first[1]]
     column = _address_column(header, source)
-    collected = _Collector(len(header), column, keep_duplicates)
+    collected = _Collector(len(header), column)
+    tick = progress or (lambda rows: None)
+    tick(0)
+    number = 1
     for number, values in reader:
         collected.add(number, values)
+        if number % PROGRESS_ROWS == 1:  # rows 2 .. PROGRESS_ROWS + 1 are the first PROGRESS_ROWS
+            tick(PROGRESS_ROWS)
+    tick((number - 1) % PROGRESS_ROWS)
     problems = collected.problems
     if not problems and not collected.rows:
         problems.append((1, "the file has a header row but no members"))
     if problems:
         raise InvalidMemberFile(source, problems)
-    duplicates = tuple(collected.duplicates())
     members = Members(collected.hex, collected.rows)
+    repeats = _repeats(members)
+    duplicates = tuple(
+        Duplicate(
+            members.rows[p],
+            members.rows[first],
+            "0x" + collected.hex[40 * p : 40 * p + 40].decode(),
+        )
+        for p, first in repeats
+    )
+    if repeats and not keep_duplicates:
+        members = members.without({position for position, _ in repeats})
     return MemberFile(members, tuple(header), reader.sha256, duplicates, keep_duplicates, content)
 
 
-class _Collector:
-    """The members of the data rows as they stream by, the duplicates found, and the row problems."""
+def _repeats(members: Members) -> list[tuple[int, int]]:
+    """``(position, position of the first row with its address)`` of every repeated row, in file order:
+    repeats are neighbours in address order, the first row of an address the first of them."""
+    digits, found = members.hex_digits, []
+    previous: bytes | bytearray = b""
+    first = 0
+    for position in members.by_address():
+        address = digits[40 * position : 40 * position + 40]
+        if address == previous:
+            found.append((position, first))
+        else:
+            previous, first = address, position
+    found.sort()
+    return found
 
-    def __init__(self, width: int, column: int, keep_duplicates: bool):
-        self.width, self.column, self.keep_duplicates = width, column, keep_duplicates
+
+class _Collector:
+    """The members of the data rows as they stream by (every valid row, repeats too), and the row problems."""
+
+    def __init__(self, width: int, column: int):
+        self.width, self.column = width, column
         self.problems: list[tuple[int, str]] = []
         self.hex = bytearray()
         self.rows: array[int] = array("I")
-        # The addresses seen, as ints (48 bytes each; a dict to the first row would double that): a
-        # duplicate's first row is looked up in the members once the file is read, see first_rows().
-        self._seen: set[int] = set()
-        self._repeated: list[tuple[int, int]] = []
         self._blank: list[int] = []
         """Blank rows not yet known to be before another row (blank rows at the very end are harmless)."""
 
@@ -289,30 +393,8 @@ class _Collector:
         if problem:
             self.problems.append((number, problem))
             return
-        key = int(checksummed, 16)
-        if key in self._seen:
-            self._repeated.append((number, key))
-            if not self.keep_duplicates:
-                return
-        else:
-            self._seen.add(key)
         self.hex += checksummed
         self.rows.append(number)
-
-    def duplicates(self) -> list[Duplicate]:
-        """Every repeated row with the first row of its address (a pass over the members, if any)."""
-        if not self._repeated:
-            return []
-        wanted = {key for _, key in self._repeated}
-        first_row: dict[int, int] = {}
-        for i, row in enumerate(self.rows):
-            key = int(self.hex[40 * i : 40 * i + 40], 16)
-            if key in wanted and key not in first_row:
-                first_row[key] = row
-        return [
-            Duplicate(row, first_row[key], "0x" + checksum_address(b"%040x" % key).decode())
-            for row, key in self._repeated
-        ]
 
 
 def _address_column(header: list[str], source: object) -> int:

@@ -66,7 +66,7 @@ class BatchExecution:
     def _execute(self, journal: Journal, record: PlanRecord) -> int:
         """Bring every batch of the plan to ``confirmed``; returns how many this call confirmed."""
         plan_id = record.plan_id
-        addresses = [m.address for m in journal.members(plan_id)]
+        addresses = journal.addresses(plan_id)  # compact: 40 bytes a member
         self.progress(sum(b.count for b in journal.batches(plan_id) if b.status == CONFIRMED))
         # 0. Re-check what an earlier run recorded as confirmed: a reorg or rollback sends it back.
         self.mempool.recheck_confirmed(journal, record, self.chain.block_number())
@@ -83,7 +83,9 @@ class BatchExecution:
         confirmed += self._await(journal, record, addresses)
         return confirmed
 
-    def _sign_unsigned(self, journal: Journal, record: PlanRecord, addresses: list[str]) -> None:
+    def _sign_unsigned(
+        self, journal: Journal, record: PlanRecord, addresses: Sequence[str]
+    ) -> None:
         """Sign every ``planned`` batch at the lowest free nonces, journaling each signed transaction.
 
         Refused before anything is signed when the chain would refuse the batches, when the fee cap is below
@@ -170,7 +172,7 @@ class BatchExecution:
             )
         return False
 
-    def _await(self, journal: Journal, record: PlanRecord, addresses: list[str]) -> int:
+    def _await(self, journal: Journal, record: PlanRecord, addresses: Sequence[str]) -> int:
         """Watch every sent batch until all are confirmed ``confirmations`` deep; returns how many it confirmed
         (see :meth:`~collectibles.chain.airdrop.mempool.Mempool.watch`)."""
         return self.mempool.watch(journal, record, addresses)

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import json
 import time
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eth_utils import to_checksum_address
 
+from collectibles.chain.airdrop.plan import CampaignAddresses
 from collectibles.chain.airdrop.records import (
     COMPLETE,
     CONFIRMED,
@@ -38,6 +40,7 @@ from collectibles.chain.airdrop.records import (
 )
 from collectibles.chain.airdrop.store import JournalFile
 from collectibles.domain.errors import JournalMismatch
+from collectibles.domain.members import Members
 
 if TYPE_CHECKING:
     from collectibles.chain.airdrop.plan import AirdropPlan
@@ -209,6 +212,13 @@ class Journal(JournalFile):
             ]
         )
 
+    def reopen(self, plan_id: str) -> None:
+        """Make a complete plan open again (the chain lost an execution it recorded): the run resumes it and
+        writes its report again."""
+        self._write(
+            "UPDATE plans SET status = ?, report_path = NULL WHERE plan_id = ?", OPEN, plan_id
+        )
+
     # ------------------------------------------------------------------ members and batches
 
     def members(self, plan_id: str) -> list[MemberRecord]:
@@ -218,6 +228,17 @@ class Journal(JournalFile):
             (plan_id,),
         )
         return [MemberRecord(p, r, a) for p, r, a in rows]
+
+    def addresses(self, plan_id: str) -> CampaignAddresses:
+        """The plan's recipients' addresses by member number, compactly (what signing needs: 40 bytes a
+        member, where :meth:`members` builds an object and a string for each)."""
+        digits, rows = bytearray(), array("I")
+        for row, address in self._db.execute(
+            "SELECT row, address FROM members WHERE plan_id = ? ORDER BY position", (plan_id,)
+        ):
+            digits += address[2:].encode()
+            rows.append(row)
+        return CampaignAddresses(Members(digits, rows), array("I", range(len(rows))))
 
     def batches(self, plan_id: str) -> list[BatchRecord]:
         rows = self._db.execute(

@@ -49,7 +49,7 @@ class Runner(Protocol):
     log: Callable[[str], None]
 
     def _sign_unsigned(
-        self, journal: Journal, record: PlanRecord, addresses: list[str]
+        self, journal: Journal, record: PlanRecord, addresses: Sequence[str]
     ) -> None: ...
 
     def _broadcast(
@@ -131,7 +131,7 @@ class Mempool:
 
     # ------------------------------------------------------------------ the watch
 
-    def watch(self, journal: Journal, record: PlanRecord, addresses: list[str]) -> int:
+    def watch(self, journal: Journal, record: PlanRecord, addresses: Sequence[str]) -> int:
         """Pass over the chain until every batch is confirmed deep enough; returns how many it confirmed.
 
         Each pass re-checks the confirmed batches (a reorg sends one back), then settles each unfinished one

@@ -13,22 +13,32 @@ id: a batch is only ``(first member number, count)``, and its ``batch_id`` is an
 journal. The plan id is the campaign id. Members already served (read from the chain before planning) are
 left out of the batches; the others are grouped in runs of consecutive numbers, each split into batches.
 
+Scale: a plan keeps no address of its own. Its :class:`CampaignAddresses` reads each member's checksummed
+digits from the member file's :class:`~collectibles.domain.members.Members` through the sorted positions
+(:meth:`~collectibles.domain.members.Members.by_address`, 4 bytes a member), the campaign id is hashed as the
+entries stream by, and the served and executed members are intervals, not sets of every number: a
+million-member plan adds about 4 MB to the member file's 45.
+
 Everything here is pure: it takes numbers and addresses, never a provider, and imports neither Ape nor web3
-(only ``eth_abi`` and ``eth_utils`` for the encoding), so it could live in ``collectibles.domain``. It stays
+(only ``eth_abi``, ``eth_utils`` and ``sha3``'s streaming keccak for the encoding), so it could live in ``collectibles.domain``. It stays
 beside the runner because its ids are the ones the contract records, and its gas figures are measurements of
 the contract's ``airdrop``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import binascii
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import overload
 
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
+from sha3 import keccak_256
 
 from collectibles.domain.errors import AirdropNotPossible
-from collectibles.domain.members import checksum_address
+from collectibles.domain.members import Members
 
 GAS_PER_TOKEN = 47_000
 """Measured cost of one airdropped token (two cold storage writes and a Transfer log), rounded up."""
@@ -62,6 +72,52 @@ class Batch:
     """0x-hex bytes32 campaign id given to ``Collectible.airdrop``."""
 
 
+class CampaignAddresses(Sequence[str]):
+    """The campaign's members by member number, checksummed: views of a member file's digits in sorted order."""
+
+    __slots__ = ("_digits", "_order")
+
+    def __init__(self, members: Members, order: array[int] | None = None):
+        """``order``: the member file position of each member number (default: ``members`` sorted by
+        address, the campaign's numbering; the journal, whose members are already numbered, passes
+        ``range``)."""
+        self._digits = members.hex_digits
+        self._order = members.by_address() if order is None else order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, number: int) -> str: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[str]: ...
+    def __getitem__(self, number: int | slice) -> str | list[str]:
+        if isinstance(number, slice):  # a batch's recipients
+            return [self._at(p) for p in self._order[number]]
+        return self._at(self._order[number])
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._at, self._order)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CampaignAddresses):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CampaignAddresses({len(self)} members)"
+
+    @property
+    def order(self) -> array[int]:
+        """The member file position of each member number."""
+        return self._order
+
+    def _at(self, position: int) -> str:
+        return "0x" + self._digits[40 * position : 40 * position + 40].decode()
+
+
 @dataclass(frozen=True)
 class AirdropPlan:
     """Who gets which batch, and the ids that make sending it again harmless."""
@@ -71,15 +127,18 @@ class AirdropPlan:
     contract: str
     series_id: int
     batch_size: int
-    addresses: tuple[str, ...]
+    addresses: CampaignAddresses
     """Every member of the campaign, by member number (sorted)."""
     plan_id: str
     """The campaign id."""
     batches: tuple[Batch, ...]
-    order: tuple[int, ...] = ()
-    """The member file position of each member number: ``addresses[i]`` is file member ``order[i]``."""
     served: frozenset[int] = frozenset()
     """Member numbers left out of the batches: already served on chain."""
+
+    @property
+    def order(self) -> array[int]:
+        """The member file position of each member number: ``addresses[i]`` is file member ``order[i]``."""
+        return self.addresses.order
 
     @property
     def campaign_id(self) -> str:
@@ -116,34 +175,33 @@ def estimate_batch_gas(count: int) -> int:
     return GAS_PER_BATCH + GAS_PER_TOKEN * count
 
 
-def campaign_entries(addresses: Sequence[str]) -> list[tuple[bytes, int, int]]:
+def campaign_entries(addresses: Sequence[str] | Members) -> list[tuple[bytes, int, int]]:
     """``(address bytes, occurrence, file position)`` for each recipient, sorted: the member numbering.
 
     The n-th row of an address kept twice (``--keep-duplicates``) has occurrence n - 1, counted in file order;
     the sort is by address, then occurrence, so it is the same for any order of the file.
     """
-    seen: dict[bytes, int] = {}
-    entries = []
-    for position, address in enumerate(addresses):
-        raw = bytes.fromhex(address.removeprefix("0x").lower())
-        occurrence = seen.get(raw, 0)
-        seen[raw] = occurrence + 1
-        entries.append((raw, occurrence, position))
-    entries.sort()
-    return entries
+    return list(_entries(_members(addresses)))
 
 
 def campaign_id_of(
-    chain_id: int, contract: str, series_id: int, entries: Sequence[tuple[bytes, int, int]]
+    chain_id: int, contract: str, series_id: int, entries: Iterable[tuple[bytes, int, int]]
 ) -> str:
-    """The campaign id: keccak of the chain id, contract, series and sorted (address, occurrence) entries."""
-    head = (
+    """The campaign id: keccak of the chain id, contract, series and sorted (address, occurrence) entries,
+    hashed as they stream by."""
+    hashed = keccak_256(
         chain_id.to_bytes(32, "big")
         + bytes.fromhex(contract.removeprefix("0x"))
         + series_id.to_bytes(32, "big")
     )
-    body = b"".join(raw + occurrence.to_bytes(4, "big") for raw, occurrence, _ in entries)
-    return "0x" + keccak(head + body).hex()
+    chunk: list[bytes] = []
+    for raw, occurrence, _ in entries:
+        chunk += (raw, occurrence.to_bytes(4, "big"))
+        if len(chunk) >= 8192:
+            hashed.update(b"".join(chunk))
+            chunk.clear()
+    hashed.update(b"".join(chunk))
+    return "0x" + hashed.hexdigest()
 
 
 def batch_id_of(campaign_id: str, start: int, count: int) -> str:
@@ -155,16 +213,9 @@ def batch_id_of(campaign_id: str, start: int, count: int) -> str:
     return "0x" + keccak(data).hex()
 
 
-def unserved_runs(count: int, served: frozenset[int]) -> Iterator[tuple[int, int]]:
+def unserved_runs(count: int, served: Iterable[int]) -> Iterator[tuple[int, int]]:
     """``(first member number, length)`` of each run of consecutive members not in ``served``."""
-    start = None
-    for number in range(count + 1):
-        if number < count and number not in served:
-            if start is None:
-                start = number
-        elif start is not None:
-            yield start, number - start
-            start = None
+    return _gaps(count, ((number, number + 1) for number in served))
 
 
 def plan_airdrop(
@@ -173,35 +224,32 @@ def plan_airdrop(
     genesis_hash: str,
     contract: str,
     series_id: int,
-    addresses: Sequence[str],
+    addresses: Sequence[str] | Members,
     batch_size: int,
     served: frozenset[int] = frozenset(),
 ) -> AirdropPlan:
     """Number the campaign's members, then split those not ``served`` into batches of ``batch_size``.
 
-    A batch never spans a served member (its recipients are consecutive member numbers), so the last batch
-    of each run may be shorter.
+    ``addresses``: the member file's :class:`~collectibles.domain.members.Members` (what the runner passes:
+    nothing is copied), or any sequence of ``0x`` addresses. A batch never spans a served member (its
+    recipients are consecutive member numbers), so the last batch of each run may be shorter.
     """
     if batch_size < 1:
         raise ValueError(f"batch size must be at least 1, not {batch_size}")
     if not addresses:
         raise ValueError("an airdrop needs at least one recipient")
+    members = _members(addresses)
     contract = to_checksum_address(contract)
-    entries = campaign_entries(addresses)
-    campaign = campaign_id_of(chain_id, contract, series_id, entries)
-    # EIP-55 straight from keccak (members.checksum_address, ~2 us) rather than eth_utils' (~20 us): at a
-    # million members the checksum was most of the planning time.
-    numbered = tuple("0x" + checksum_address(raw.hex().encode()).decode() for raw, _, _ in entries)
+    campaign = campaign_id_of(chain_id, contract, series_id, _entries(members))
     return AirdropPlan(
         chain_id,
         genesis_hash,
         contract,
         series_id,
         batch_size,
-        numbered,
+        CampaignAddresses(members),
         campaign,
-        _batches(campaign, len(entries), batch_size, served),
-        tuple(position for _, _, position in entries),
+        _batches(campaign, len(members), batch_size, served),
         frozenset(served),
     )
 
@@ -216,20 +264,47 @@ def with_chain_state(
     return replace(plan, batches=batches, served=frozenset(served))
 
 
+def _members(addresses: Sequence[str] | Members) -> Members:
+    return addresses if isinstance(addresses, Members) else Members.of_addresses(addresses)
+
+
+def _entries(members: Members) -> Iterator[tuple[bytes, int, int]]:
+    """The sorted ``(address bytes, occurrence, file position)`` entries, one at a time."""
+    digits, occurrence = members.hex_digits, 0
+    previous: bytes | bytearray = b""
+    for position in members.by_address():
+        address = digits[40 * position : 40 * position + 40]
+        occurrence = occurrence + 1 if address == previous else 0
+        previous = address
+        yield binascii.unhexlify(address), occurrence, position
+
+
+def _gaps(count: int, taken: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """``(start, length)`` of each run of ``range(count)`` outside every ``[start, end)`` in ``taken``."""
+    start = 0
+    for begin, end in sorted(taken):
+        if start >= count:
+            return
+        if begin > start:
+            yield start, min(begin, count) - start
+        start = max(start, end)
+    if start < count:
+        yield start, count - start
+
+
 def _batches(
     campaign: str,
     count: int,
     batch_size: int,
-    served: frozenset[int],
+    served: Iterable[int],
     executed: Sequence[tuple[int, int]] = (),
 ) -> tuple[Batch, ...]:
     """Batches over the members not ``served``: the ``executed`` ranges as they are, the runs between them
     split by ``batch_size``; numbered in member order."""
-    taken = set(served)
-    for start, size in executed:
-        taken.update(range(start, start + size))
+    taken = [(start, start + size) for start, size in executed]
+    taken += ((number, number + 1) for number in served)
     ranges = list(executed)
-    for run_start, run_length in unserved_runs(count, frozenset(taken)):
+    for run_start, run_length in _gaps(count, taken):
         end = run_start + run_length
         ranges.extend(
             (start, min(batch_size, end - start)) for start in range(run_start, end, batch_size)

@@ -131,7 +131,7 @@ class Airdropper(BatchExecution):
             genesis_hash=ident.genesis_hash,
             contract=self.contract.address,
             series_id=series_id,
-            addresses=members.addresses,
+            addresses=members.members,  # compact: the plan copies no address
             batch_size=batch_size,
         )
         executed, served = preflight.chain_state(self.chain, series_id, plan, self.allow_second)
@@ -187,7 +187,10 @@ class Airdropper(BatchExecution):
                 )
             record = journal.plan(plan.plan_id)
             if record is not None and record.status != OPEN:
-                return self._result(journal, record, "already_done")
+                if self._executions_intact(journal, record):
+                    return self._result(journal, record, "already_done")
+                journal.reopen(record.plan_id)  # a deep reorg or a rollback since it completed
+                record = journal.plan(plan.plan_id)
             resumed = record is not None
             if record is None:
                 record = self._start(journal, plan, members, members_path)
@@ -200,6 +203,24 @@ class Airdropper(BatchExecution):
                 raise
             source = members.content or members_path
             return self._finish(journal, record, source, report_path, confirmed_now, resumed)
+
+    def _executions_intact(self, journal: Journal, record: PlanRecord) -> bool:
+        """Whether every batch of a completed plan still has its execution on chain: one log query over
+        the plan's blocks (our campaign's ``AirdropExecuted``), so a rerun after a rollback resumes."""
+        start = min(record.start_block, self.chain.block_number())
+        found = {
+            (e.first_index, e.count)
+            for e in self.chain.executions(record.series_id, record.plan_id, start)
+        }
+        missing = [
+            b.index for b in journal.batches(record.plan_id) if (b.start, b.count) not in found
+        ]
+        if missing:
+            self.log(
+                f"airdrop {record.plan_id[:18]}… completed, but the chain no longer has batch(es) "
+                f"{', '.join(map(str, missing))} (reorg or rollback): resuming it"
+            )
+        return not missing
 
     def _discard_unsigned(self, journal: Journal, plan_id: str) -> bool:
         """Drop an open plan with no signed transaction (nothing of it can be on the wire)."""
