@@ -264,13 +264,18 @@ class Journal(JournalFile):
             ]
         )
 
-    def record_sent(self, plan_id: str, index: int) -> None:
-        self._write(
-            "UPDATE batches SET status = ? WHERE plan_id = ? AND idx = ? AND status = ?",
-            SENT,
-            plan_id,
-            index,
-            SIGNED,
+    def record_sent(self, plan_id: str, *indexes: int) -> None:
+        """Record batches as broadcast, in one transaction."""
+        if not indexes:
+            return
+        self._write_many(
+            [
+                (
+                    "UPDATE batches SET status = ? WHERE plan_id = ? AND idx = ? AND status = ?",
+                    [(SENT, plan_id, index, SIGNED) for index in indexes],
+                )
+            ],
+            many=True,
         )
 
     def record_confirmed(

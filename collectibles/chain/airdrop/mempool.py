@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from collectibles.chain.airdrop.fees import Fees, OutOfFunds
 from collectibles.chain.airdrop.lifecycle import State, classify, depth, needs_replacement
-from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, fees_of, max_cost_of
+from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, Receipt, fees_of, max_cost_of
 from collectibles.chain.airdrop.plan import estimate_batch_gas
 from collectibles.chain.airdrop.records import CONFIRMED, PLANNED, SIGNED
 from collectibles.domain.errors import BatchPending, BatchReverted
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from ape.api import AccountAPI
-    from web3.types import TxReceipt
 
     from collectibles.chain.airdrop.fees import FeePolicy
     from collectibles.chain.airdrop.journal import Journal
@@ -73,7 +72,7 @@ class Runner(Protocol):
         record: PlanRecord,
         batch: BatchRecord,
         execution: Execution | None = None,
-        receipt: TxReceipt | None = None,
+        receipt: Receipt | None = None,
         *,
         count_progress: bool = True,
     ) -> None: ...
