@@ -288,8 +288,11 @@ class Journal(JournalFile):
         gas_used: int | None,
         block_number: int | None,
     ) -> None:
-        """Record an executed batch; its signed bytes are wiped, as nothing may broadcast them again."""
-        self._write_many(
+        """Record an executed batch; its signed bytes are wiped, as nothing may broadcast them again.
+
+        Deferred inside :meth:`deferring` (the watch's pass): the chain keeps what this records.
+        """
+        self._defer(
             [
                 (
                     "UPDATE batches SET status = ?, first_token_id = ?, exec_tx_hash = ?, gas_used = ?,"

@@ -148,7 +148,9 @@ class Mempool:
             unfinished = sorted(journal.iter_unfinished(record.plan_id), key=_nonce_or_last)
             if not unfinished and not shallow:
                 return confirmed
-            outcomes = [self.advance(journal, record, b, head, addresses) for b in unfinished]
+            # The batches found executed this pass are recorded in one commit (the chain keeps them).
+            with journal.deferring():
+                outcomes = [self.advance(journal, record, b, head, addresses) for b in unfinished]
             confirmed += outcomes.count(State.EXECUTED)
             if any(b.status == PLANNED for b in journal.iter_unfinished(record.plan_id)):
                 runner._sign_unsigned(journal, record, addresses)

@@ -87,7 +87,7 @@ class NodeClient:
     """The node calls of an airdrop sent from ``sender``, retried for at most ``patience`` seconds.
 
     Calls go to the provider as plain JSON-RPC (``make_request``), and the answers are read as the JSON they
-    are: web3's result formatters (checksummed addresses and ``AttributeDict``\\s for every log of a receipt)
+    are: web3's result formatters (checksummed addresses and an ``AttributeDict`` for every log of a receipt)
     cost more than the node's work on a receipt of hundreds of logs.
     """
 
