@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eth_abi import encode
 from eth_utils import keccak
 from hexbytes import HexBytes
 
@@ -103,17 +102,18 @@ class BatchSender(NodeClient):
     def airdrop_calldata(
         self, series_id: int, campaign_id: str, first: int, recipients: Sequence[str]
     ) -> bytes:
-        """``airdrop(seriesId, campaignId, firstIndex, recipients)`` ABI-encoded: the addresses go in as
-        their 20 bytes, which skips a checksum per recipient (they were checksummed when planned)."""
-        return self._airdrop + encode(
-            ["uint256", "bytes32", "uint256", "address[]"],
-            [
-                series_id,
-                bytes.fromhex(campaign_id[2:]),
-                first,
-                [bytes.fromhex(a[2:]) for a in recipients],
-            ],
-        )
+        """``airdrop(seriesId, campaignId, firstIndex, recipients)`` ABI-encoded by hand: three head words, the
+        offset of the array (four words in), its length, then each address left-padded to a word. The
+        recipients were checksummed when planned; a general encoder would validate each one again, which
+        cost more than the chain's work on the batch."""
+        words = [
+            _word(series_id),
+            bytes.fromhex(campaign_id[2:]).rjust(32, b"\0"),
+            _word(first),
+            _word(4 * 32),
+            _word(len(recipients)),
+        ]
+        return self._airdrop + b"".join(words) + b"".join(_address_word(a) for a in recipients)
 
     def sign(
         self,
@@ -164,16 +164,18 @@ class BatchSender(NodeClient):
 
         One plain ``eth_call`` per word, encoded here: Ape's contract call costs ten times the node's work.
         """
-        head = self._marks + encode(
-            ["address", "uint256", "bytes32"],
-            [bytes.fromhex(self.sender.address[2:]), series_id, bytes.fromhex(campaign_id[2:])],
+        head = (
+            self._marks
+            + _address_word(self.sender.address)
+            + _word(series_id)
+            + bytes.fromhex(campaign_id[2:]).rjust(32, b"\0")
         )
 
         def word(index: int) -> int:
             call = {
                 "from": self.sender.address,
                 "to": self.address,
-                "data": "0x" + (head + index.to_bytes(32, "big")).hex(),
+                "data": "0x" + (head + _word(index)).hex(),
             }
             return int(self.request("reading the airdrop marks", "eth_call", call, "latest"), 16)
 
@@ -250,6 +252,17 @@ class BatchSender(NodeClient):
 
 def _selector(signature: str) -> bytes:
     return keccak(text=signature)[:4]
+
+
+def _word(value: int) -> bytes:
+    return value.to_bytes(32, "big")
+
+
+def _address_word(address: str) -> bytes:
+    raw = bytes.fromhex(address[2:])
+    if len(raw) != 20:
+        raise ValueError(f"not an address: {address}")
+    return bytes(12) + raw
 
 
 def _all_marked(words: Sequence[int], start: int, count: int) -> bool:
