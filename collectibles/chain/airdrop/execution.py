@@ -223,7 +223,7 @@ class BatchExecution:
             block_number=execution.block_number,
         )
         if count_progress:
-            self.progress(batch.count)
+            journal.when_written(lambda: self.progress(batch.count))
 
 
 def _signed_nonce(batch: BatchRecord) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self, TextIO
@@ -37,6 +37,7 @@ class JournalFile:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._deferred: list[tuple[str, Iterable[object]]] = []
+        self._on_commit: list[Callable[[], None]] = []
         self._deferring = False
         try:
             self._lock = self._take_lock()
@@ -108,6 +109,14 @@ class JournalFile:
             return
         self._deferred.extend(statements)
 
+    def when_written(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once every write made so far is on disk: now, or after the deferred writes commit
+        (what is reported as done, a progress count, is then what a crash would leave)."""
+        if self._deferred:
+            self._on_commit.append(callback)
+        else:
+            callback()
+
     def close(self) -> None:
         self._db.close()
         self._lock.close()
@@ -142,6 +151,9 @@ class JournalFile:
                 raise
             cur.execute("COMMIT")
             self._deferred.clear()
+            callbacks, self._on_commit = self._on_commit, []
+            for callback in callbacks:
+                callback()
         except sqlite3.OperationalError as err:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")

@@ -228,3 +228,16 @@ def test_default_journal_path__one_file_per_chain_contract_and_series(tmp_path):
         path
         == tmp_path / "31337-abababab-0x5FbDB2315678afecb367f032d93F642f64180aa3-series4.sqlite"
     )
+
+
+def test_when_written__while_deferring__called_after_the_commit(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        seen = []
+        with journal.deferring():
+            confirm(journal, plan, 0)
+            journal.when_written(lambda: seen.append(on_disk(path, plan)[0]))
+            assert seen == []
+
+        assert seen == [CONFIRMED]
