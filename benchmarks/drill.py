@@ -44,8 +44,10 @@ from collectibles.domain.tokens import TransferPolicy  # noqa: E402
 MEMBERS = 100_000
 ANVIL_FLAGS = ("--hardfork", "osaka", "--gas-limit", "60000000", "--enable-tx-gas-limit")
 BLOCK_TIME = "0.5"
-MAX_REORG = 16
-"""The deepest reorg the drill makes (over the latest confirmed batch); mainnet finalizes within 64 blocks."""
+MAX_REORG = 64
+"""The deepest reorg the drill makes (over the latest confirmed batch): mainnet finalizes within 64 blocks, and
+the runner re-checks confirmed batches that deep (``REORG_WINDOW``). Shallower missed the moment on a loaded
+machine, where one watch pass over every batch outlasts 16 half-second blocks."""
 EXECUTED_TOPIC = (
     "0x"
     + keccak(text="AirdropExecuted(address,uint256,bytes32,uint256,uint256,uint256,uint256)").hex()
