@@ -44,8 +44,14 @@ from collectibles.domain.tokens import TransferPolicy  # noqa: E402
 MEMBERS = 100_000
 ANVIL_FLAGS = ("--hardfork", "osaka", "--gas-limit", "60000000", "--enable-tx-gas-limit")
 BLOCK_TIME = "0.5"
-MAX_REORG = 16
-"""The deepest reorg the drill makes (over the latest confirmed batch); mainnet finalizes within 64 blocks."""
+MAX_REORG = 64
+"""The deepest reorg the drill makes (over the latest confirmed batch): mainnet finalizes within 64 blocks, and
+the runner re-checks confirmed batches that deep (``REORG_WINDOW``). Shallower missed the moment on a loaded
+machine, where one watch pass over every batch outlasts 16 half-second blocks."""
+EXECUTED_TOPIC = (
+    "0x"
+    + keccak(text="AirdropExecuted(address,uint256,bytes32,uint256,uint256,uint256,uint256)").hex()
+)
 SAMPLE = 500
 """Members whose balance is read one by one at the end (the series' minted count covers the rest)."""
 
@@ -92,13 +98,20 @@ class Faults:
     """The faults of the drill, each fired once at its point of the run; ``fired`` says when."""
 
     def __init__(
-        self, anvil_url: str, proxy: FaultyProxy, journal: Path, minter: str, members: int
+        self,
+        anvil_url: str,
+        proxy: FaultyProxy,
+        journal: Path,
+        minter: str,
+        members: int,
+        contract: str,
     ):
         self.anvil_url = anvil_url
         self.proxy = proxy
         self.journal = journal
         self.minter = minter
         self.members = members
+        self.contract = contract
         self.fired: dict[str, float] = {}
         self.started = time.perf_counter()
         self._confirmed = 0
@@ -130,20 +143,27 @@ class Faults:
     def progress(self, count: int) -> None:
         self._confirmed += count
         if self._confirmed >= self.members // 3 and "reorg" not in self.fired:
-            depth = self.depth_of_latest_confirmed()
-            if (
-                depth <= MAX_REORG
-            ):  # a real chain's reorg is shallow; wait for a batch near the head
+            depth = self.depth_of_latest_execution()
+            if depth is not None:  # a real chain's reorg is shallow; wait for a batch near the head
                 self.fire("reorg", lambda: self.anvil("anvil_reorg", depth, []))
 
-    def depth_of_latest_confirmed(self) -> int:
-        """Blocks from the latest confirmed batch's block to the head, both included."""
-        with sqlite3.connect(f"file:{self.journal}?mode=ro", uri=True) as db:
-            (block,) = db.execute(
-                "SELECT max(block_number) FROM batches WHERE status = 'confirmed'"
-            ).fetchone()
+    def depth_of_latest_execution(self) -> int | None:
+        """Blocks from the latest block holding an airdrop below the head to the head, both included, when
+        it is within :data:`MAX_REORG` blocks (read from the chain: the journal may commit the batches a pass
+        confirmed after this call)."""
         head = int(self.anvil("eth_blockNumber"), 16)
-        return head - int(block if block is not None else head) + 1
+        logs = self.anvil(
+            "eth_getLogs",
+            {
+                "address": self.contract,
+                "fromBlock": hex(max(0, head - MAX_REORG + 1)),
+                "toBlock": hex(head - 1),
+                "topics": [EXECUTED_TOPIC],
+            },
+        )
+        if not logs:
+            return None
+        return head - max(int(log["blockNumber"], 16) for log in logs) + 1
 
     def anvil(self, method: str, *params: Any) -> Any:
         return rpc(self.anvil_url, method, *params)
@@ -207,7 +227,7 @@ def main() -> int:
             series_id = int(tx.events.filter(nft.SeriesCreated)[0].seriesId)
             members_path = member_file(Path(tmp), count)
             journal = Path(tmp) / "journal.sqlite"
-            drill = Faults(anvil_url, proxy, journal, minter.address, count)
+            drill = Faults(anvil_url, proxy, journal, minter.address, count, nft.address)
             faults.crash_point = drill.at_point  # the runner calls faults.crash_point(name)
             airdropper = Airdropper(
                 nft,

@@ -31,11 +31,11 @@ if TYPE_CHECKING:
 
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
-    from web3.types import TxReceipt
 
     from collectibles.chain.airdrop.fees import Fees
     from collectibles.chain.airdrop.journal import Journal
     from collectibles.chain.airdrop.mempool import Mempool
+    from collectibles.chain.airdrop.node import Receipt
     from collectibles.chain.airdrop.plan import Batch
     from collectibles.chain.airdrop.sender import BatchSender, Execution, SignedBatch
 
@@ -54,7 +54,8 @@ class BatchExecution:
     # ------------------------------------------------------------------ what the chain would refuse
 
     def _not_executed(self, series_id: int, batches: Sequence[Batch]) -> list[Batch]:
-        return [b for b in batches if not self.chain.executed(series_id, b)]
+        done = self.chain.executed_many(series_id, batches)
+        return [b for b, executed in zip(batches, done, strict=True) if not executed]
 
     def _refusal(
         self, series_id: int, pending: Sequence[Batch | BatchRecord], addresses: Sequence[str]
@@ -136,14 +137,22 @@ class BatchExecution:
         except a refusal for lack of funds, which stops the run with the amount needed."""
         batches = [b for b in journal.iter_unfinished(plan_id) if b.status in statuses]
         head = self.chain.block_number() if batches else 0
-        for batch in sorted(batches, key=_signed_nonce):
-            refused = self.chain.broadcast(str(batch.raw_tx))
-            if refused is not None:
-                self.mempool.check_funds_refusal(refused, batch)
-                self.log(f"batch {batch.index}: broadcast answered {refused}; checking the chain")
-            faults.crash_point("after_send")
-            journal.record_sent(plan_id, batch.index)
-            self.mempool.sent(batch.index, head)
+        sent: list[int] = []
+        try:
+            for batch in sorted(batches, key=_signed_nonce):
+                refused = self.chain.broadcast(str(batch.raw_tx))
+                if refused is not None:
+                    self.mempool.check_funds_refusal(refused, batch)
+                    self.log(
+                        f"batch {batch.index}: broadcast answered {refused}; checking the chain"
+                    )
+                faults.crash_point("after_send")
+                sent.append(batch.index)
+                self.mempool.sent(batch.index, head)
+        finally:
+            # One commit for the whole phase: ``sent`` only tells a rerun the bytes went out, and a rerun
+            # treats a ``signed`` batch the same way (it asks the chain), so a crash before this loses nothing.
+            journal.record_sent(plan_id, *sent)
 
     def _reconcile(self, journal: Journal, record: PlanRecord, batch: BatchRecord) -> bool:
         """Settle one unfinished batch from an earlier run; returns whether it was found executed."""
@@ -183,13 +192,18 @@ class BatchExecution:
         record: PlanRecord,
         batch: BatchRecord,
         execution: Execution | None = None,
-        receipt: TxReceipt | None = None,
+        receipt: Receipt | None = None,
         *,
         count_progress: bool = True,
     ) -> None:
         """Record an executed batch with its first token id, executing transaction, gas and block."""
         if execution is None:
             execution = self.chain.execution(record.series_id, batch, record.start_block)
+            if (
+                execution.tx_hash is None
+            ):  # the logs read this pass may predate the marks: read again
+                self.chain.new_pass()
+                execution = self.chain.execution(record.series_id, batch, record.start_block)
         if execution.tx_hash is None:
             # Marked served, but by no execution of this batch: another split of our campaign, sent by
             # another run of the same account, served these members. Never recorded as ours.
@@ -211,7 +225,7 @@ class BatchExecution:
             block_number=execution.block_number,
         )
         if count_progress:
-            self.progress(batch.count)
+            journal.when_written(lambda: self.progress(batch.count))
 
 
 def _signed_nonce(batch: BatchRecord) -> int:

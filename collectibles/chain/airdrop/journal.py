@@ -285,13 +285,18 @@ class Journal(JournalFile):
             ]
         )
 
-    def record_sent(self, plan_id: str, index: int) -> None:
-        self._write(
-            "UPDATE batches SET status = ? WHERE plan_id = ? AND idx = ? AND status = ?",
-            SENT,
-            plan_id,
-            index,
-            SIGNED,
+    def record_sent(self, plan_id: str, *indexes: int) -> None:
+        """Record batches as broadcast, in one transaction."""
+        if not indexes:
+            return
+        self._write_many(
+            [
+                (
+                    "UPDATE batches SET status = ? WHERE plan_id = ? AND idx = ? AND status = ?",
+                    [(SENT, plan_id, index, SIGNED) for index in indexes],
+                )
+            ],
+            many=True,
         )
 
     def record_confirmed(
@@ -304,8 +309,11 @@ class Journal(JournalFile):
         gas_used: int | None,
         block_number: int | None,
     ) -> None:
-        """Record an executed batch; its signed bytes are wiped, as nothing may broadcast them again."""
-        self._write_many(
+        """Record an executed batch; its signed bytes are wiped, as nothing may broadcast them again.
+
+        Deferred inside :meth:`deferring` (the watch's pass): the chain keeps what this records.
+        """
+        self._defer(
             [
                 (
                     "UPDATE batches SET status = ?, first_token_id = ?, exec_tx_hash = ?, gas_used = ?,"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from collectibles.chain.airdrop.fees import Fees, OutOfFunds
 from collectibles.chain.airdrop.lifecycle import State, classify, depth, needs_replacement
-from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, fees_of, max_cost_of
+from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, Receipt, fees_of, max_cost_of
 from collectibles.chain.airdrop.plan import estimate_batch_gas
 from collectibles.chain.airdrop.records import CONFIRMED, PLANNED, SIGNED
 from collectibles.domain.errors import BatchPending, BatchReverted
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from ape.api import AccountAPI
-    from web3.types import TxReceipt
 
     from collectibles.chain.airdrop.fees import FeePolicy
     from collectibles.chain.airdrop.journal import Journal
@@ -73,7 +72,7 @@ class Runner(Protocol):
         record: PlanRecord,
         batch: BatchRecord,
         execution: Execution | None = None,
-        receipt: TxReceipt | None = None,
+        receipt: Receipt | None = None,
         *,
         count_progress: bool = True,
     ) -> None: ...
@@ -149,7 +148,9 @@ class Mempool:
             unfinished = sorted(journal.iter_unfinished(record.plan_id), key=_nonce_or_last)
             if not unfinished and not shallow:
                 return confirmed
-            outcomes = [self.advance(journal, record, b, head, addresses) for b in unfinished]
+            # The batches found executed this pass are recorded in one commit (the chain keeps them).
+            with journal.deferring():
+                outcomes = [self.advance(journal, record, b, head, addresses) for b in unfinished]
             confirmed += outcomes.count(State.EXECUTED)
             if any(b.status == PLANNED for b in journal.iter_unfinished(record.plan_id)):
                 runner._sign_unsigned(journal, record, addresses)

@@ -10,21 +10,21 @@ at the end read a signed transaction's fees and cost back from its bytes (the jo
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 from collectibles.chain.airdrop.fees import Fees
 from collectibles.chain.airdrop.lifecycle import Observation
 from collectibles.chain.airdrop.plan import TX_GAS_CAP
 from collectibles.chain.airdrop.retry import REQUEST_TIMEOUT, Retrying
-from collectibles.domain.errors import AirdropNotPossible
+from collectibles.domain.errors import AirdropNotPossible, CollectiblesError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from ape.api import AccountAPI, ProviderAPI
-    from eth_typing import HexStr
     from web3 import Web3
-    from web3.types import BlockIdentifier, FilterParams, LogReceipt, TxReceipt
+    from web3.types import RPCEndpoint
 
 GAS_LIMIT_MULTIPLIER = 1.2
 """Headroom over ``eth_estimateGas`` for each signed transaction."""
@@ -64,8 +64,32 @@ def own_connection(provider: ProviderAPI) -> tuple[Web3, str]:
     return web3, uri
 
 
+LOG_BLOCK_RANGE = 10_000
+"""Blocks one ``eth_getLogs`` request covers: public endpoints refuse wider ranges (or answers of more than
+10,000 logs), and a long chain is read in ranges of this size, halved when the node refuses one."""
+
+Receipt = dict[str, Any]
+"""A receipt as the airdrop reads it, straight from the JSON-RPC answer: ``status``, ``blockNumber`` and
+``gasUsed`` as ints, ``transactionHash``, ``blockHash`` and ``contractAddress`` as 0x-hex, ``logs`` raw."""
+
+
+class NodeRefused(CollectiblesError):
+    """The node answered a request with a JSON-RPC error (an answer, not a transport failure: not retried)."""
+
+    def __init__(self, method: str, error: Any):
+        self.method = method
+        self.error = error
+        self.message = str(error.get("message", error) if isinstance(error, dict) else error)
+        super().__init__(f"{method}: {self.message}")
+
+
 class NodeClient:
-    """The node calls of an airdrop sent from ``sender``, retried for at most ``patience`` seconds."""
+    """The node calls of an airdrop sent from ``sender``, retried for at most ``patience`` seconds.
+
+    Calls go to the provider as plain JSON-RPC (``make_request``), and the answers are read as the JSON they
+    are: web3's result formatters (checksummed addresses and an ``AttributeDict`` for every log of a receipt)
+    cost more than the node's work on a receipt of hundreds of logs.
+    """
 
     def __init__(
         self,
@@ -76,7 +100,8 @@ class NodeClient:
         log: Callable[[str], None] = lambda message: None,
     ):
         self.sender = sender
-        self._logs: dict[str, list[LogReceipt]] = {}
+        self._logs: dict[str, list[dict[str, Any]]] = {}
+        self._chain_id: int | None = None
         self.web3, endpoint = own_connection(provider)
         self.retrying = (
             Retrying(endpoint, log=log)
@@ -84,22 +109,84 @@ class NodeClient:
             else Retrying(endpoint, patience=patience, log=log)
         )
 
-    def logs(self, params: FilterParams) -> list[LogReceipt]:
-        """``eth_getLogs`` for ``params``, answered once per watch pass (see :meth:`new_pass`).
+    def request(self, what: str, method: str, *params: Any) -> Any:
+        """The ``result`` of one JSON-RPC call, retried while the transport fails; :class:`NodeRefused` for
+        an error answer."""
 
-        The watch asks for the same campaign's logs once per batch; on a chain with many logs each query is
-        a scan, so within a pass they share one answer.
-        """
+        def call() -> Any:
+            answer = self.web3.provider.make_request(cast("RPCEndpoint", method), list(params))
+            if "error" in answer:
+                raise NodeRefused(method, answer["error"])
+            return answer.get("result")
+
+        return self.retrying(what, call)
+
+    def logs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """``eth_getLogs`` for ``params`` (``address``, ``topics``, ``fromBlock`` as an int) up to the head,
+        in ranges of at most :data:`LOG_BLOCK_RANGE` blocks, answered once per watch pass (see
+        :meth:`new_pass`): the watch asks for the same campaign's logs once per batch."""
         key = repr(sorted(params.items()))
         if key not in self._logs:
-            self._logs[key] = list(
-                self.retrying("reading logs", lambda: self.web3.eth.get_logs(params))
-            )
+            self._logs[key] = self._logs_in_ranges(params)
         return self._logs[key]
+
+    def _logs_in_ranges(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        head = self.block_number()
+        start, span = int(params["fromBlock"]), LOG_BLOCK_RANGE
+        found: list[dict[str, Any]] = []
+        while start <= head:
+            end = min(head, start + span - 1)
+            query = {**params, "fromBlock": hex(start), "toBlock": hex(end)}
+            try:
+                found += self.request("reading logs", "eth_getLogs", query)
+            except NodeRefused:
+                if span == 1:
+                    raise
+                span //= 2  # a range or an answer too large for this node: ask for less
+                continue
+            start = end + 1
+        return found
 
     def new_pass(self) -> None:
         """Forget the logs read so far: the next :meth:`logs` asks the node again."""
         self._logs.clear()
+
+    def deployment_block(self, address: str) -> int:
+        """The block that created the contract at ``address``, from which its logs are read; 0 when the node
+        cannot tell.
+
+        Found by bisection over ``eth_getCode`` (the first block with code), then checked: that block must
+        hold the transaction whose receipt names ``address`` as the contract it created. A node without the
+        old state (or a chain reloaded from a state file) may show no code where there was some, so without
+        that proof the answer is 0: reading from the chain's start is slower, never wrong.
+        """
+        head = self.block_number()
+        low, high = 0, head
+        try:
+            if self.request("reading code", "eth_getCode", address, hex(head)) in (None, "0x"):
+                return 0
+            while low < high:
+                mid = (low + high) // 2
+                code = self.request("reading code", "eth_getCode", address, hex(mid))
+                low, high = (low, mid) if code not in (None, "0x") else (mid + 1, high)
+            return low if self._created_in(low, address) else 0
+        except NodeRefused:
+            return 0
+
+    def _created_in(self, number: int, address: str) -> bool:
+        block = self.request("reading a block", "eth_getBlockByNumber", hex(number), True)
+        for tx in (block or {}).get("transactions", ()):
+            if tx.get("to") is None:
+                receipt = self.receipt(tx["hash"])
+                created = (receipt or {}).get("contractAddress") or ""
+                if created.lower() == address.lower():
+                    return True
+        return False
+
+    def chain_id(self) -> int:
+        if self._chain_id is None:
+            self._chain_id = int(self.request("reading the chain id", "eth_chainId"), 16)
+        return self._chain_id
 
     def broadcast(self, raw_tx: str) -> str | None:
         """Send a signed transaction; returns the node's refusal, if any, for the caller to log.
@@ -107,59 +194,39 @@ class NodeClient:
         A refusal is not an error here: "already known" and "nonce too low" are what a resumed run hears for a
         transaction that did reach the chain, so the receipt decides, not the answer to the broadcast.
         """
-        from collectibles.chain.airdrop.retry import ChainUnavailable
-
         try:
-            self.retrying(
-                "broadcasting",
-                lambda: self.web3.eth.send_raw_transaction(cast("HexStr", raw_tx)),
-            )
-        except ChainUnavailable:
-            raise
-        except Exception as err:  # noqa: BLE001 - any answer is only logged; the receipt decides
-            return str(err)
+            self.request("broadcasting", "eth_sendRawTransaction", raw_tx)
+        except NodeRefused as refused:
+            return refused.message
         return None
 
-    def wait_for_receipt(self, tx_hash: str, timeout: float) -> TxReceipt | None:
+    def wait_for_receipt(self, tx_hash: str, timeout: float) -> Receipt | None:
         """The receipt of ``tx_hash`` once mined, or ``None`` if none came within ``timeout`` seconds."""
-        from web3.exceptions import TimeExhausted
+        deadline = time.monotonic() + timeout
+        while (receipt := self.receipt(tx_hash)) is None:
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.1)
+        return receipt
 
-        try:
-            return self.retrying(
-                "waiting for a receipt",
-                lambda: self.web3.eth.wait_for_transaction_receipt(
-                    cast("HexStr", tx_hash), timeout=timeout, poll_latency=0.1
-                ),
-            )
-        except TimeExhausted:
-            return None
-
-    def receipt(self, tx_hash: str | None) -> TxReceipt | None:
+    def receipt(self, tx_hash: str | None) -> Receipt | None:
         """The receipt of ``tx_hash`` if it is mined, else ``None`` (also for no hash at all)."""
-        from web3.exceptions import TransactionNotFound
-
         if not tx_hash:
             return None
-        try:
-            return self.retrying(
-                "reading a receipt",
-                lambda: self.web3.eth.get_transaction_receipt(cast("HexStr", tx_hash)),
-            )
-        except TransactionNotFound:
+        raw = self.request("reading a receipt", "eth_getTransactionReceipt", tx_hash)
+        if raw is None:
             return None
+        return {
+            **raw,
+            "status": int(raw["status"], 16),
+            "blockNumber": int(raw["blockNumber"], 16),
+            "gasUsed": int(raw["gasUsed"], 16),
+        }
 
     def in_pool(self, tx_hash: str) -> bool:
         """Whether the node knows ``tx_hash`` as a pending transaction (not mined, not dropped)."""
-        from web3.exceptions import TransactionNotFound
-
-        try:
-            tx = self.retrying(
-                "reading a transaction",
-                lambda: self.web3.eth.get_transaction(cast("HexStr", tx_hash)),
-            )
-        except TransactionNotFound:
-            return False
-        return tx.get("blockNumber") is None
+        tx = self.request("reading a transaction", "eth_getTransactionByHash", tx_hash)
+        return tx is not None and tx.get("blockNumber") is None
 
     def observe(self, tx_hashes: Sequence[str], nonce: int) -> Observation:
         """What the chain shows of the variants ``tx_hashes`` of one batch, all signed at ``nonce``."""
@@ -171,58 +238,56 @@ class NodeClient:
         mined = receipts[0] if receipts else None
         return Observation(
             mined_status=None if mined is None else int(mined["status"]),
-            mined_hash=None if mined is None else "0x" + bytes(mined["transactionHash"]).hex(),
+            mined_hash=None if mined is None else str(mined["transactionHash"]),
             in_pool=mined is None and pooled,
             nonce_used=nonce_used,
         )
 
-    def nonce(self, block: BlockIdentifier) -> int:
+    def nonce(self, block: str) -> int:
         """The sender's transaction count at ``block`` (``"latest"`` mined, ``"pending"`` with the pool)."""
         return int(
-            self.retrying(
-                "reading the nonce",
-                lambda: self.web3.eth.get_transaction_count(self.sender.address, block),
-            )
+            self.request(
+                "reading the nonce", "eth_getTransactionCount", self.sender.address, block
+            ),
+            16,
         )
 
     def balance(self) -> int:
         """The sender's balance in wei."""
         return int(
-            self.retrying(
-                "reading the balance", lambda: self.web3.eth.get_balance(self.sender.address)
-            )
+            self.request("reading the balance", "eth_getBalance", self.sender.address, "latest"), 16
         )
 
     def gas_price(self) -> int:
-        return int(self.retrying("reading the gas price", lambda: self.web3.eth.gas_price))
+        return int(self.request("reading the gas price", "eth_gasPrice"), 16)
+
+    def _block(self, number: int | str) -> dict[str, Any] | None:
+        tag = hex(number) if isinstance(number, int) else number
+        return cast(
+            "dict[str, Any] | None",
+            self.request("reading a block", "eth_getBlockByNumber", tag, False),
+        )
 
     def base_fee(self) -> int:
         """The base fee of the latest block (0 on a chain without EIP-1559)."""
-        block = self.retrying("reading a block", lambda: self.web3.eth.get_block("latest"))
-        return int(block.get("baseFeePerGas", 0))
+        block = self._block("latest") or {}
+        return int(block.get("baseFeePerGas") or "0x0", 16)
 
     def suggested_tip(self) -> int:
         """The node's suggested priority fee (``eth_maxPriorityFeePerGas``)."""
-        return int(
-            self.retrying("reading the priority fee", lambda: self.web3.eth.max_priority_fee)
-        )
+        return int(self.request("reading the priority fee", "eth_maxPriorityFeePerGas"), 16)
 
     def block_gas_limit(self) -> int:
-        block = self.retrying("reading a block", lambda: self.web3.eth.get_block("latest"))
-        return int(block["gasLimit"])
+        block = self._block("latest") or {}
+        return int(block["gasLimit"], 16)
 
     def block_number(self) -> int:
-        return int(self.retrying("reading the block number", lambda: self.web3.eth.block_number))
+        return int(self.request("reading the block number", "eth_blockNumber"), 16)
 
     def block_hash(self, number: int) -> str | None:
         """The hash of block ``number`` on the chain as it is now, ``None`` past the head."""
-        from web3.exceptions import BlockNotFound
-
-        try:
-            block = self.retrying("reading a block", lambda: self.web3.eth.get_block(number))
-        except BlockNotFound:
-            return None
-        return "0x" + bytes(block["hash"]).hex()
+        block = self._block(number)
+        return None if block is None else str(block["hash"])
 
 
 def gas_limit_for(estimate: int) -> int:

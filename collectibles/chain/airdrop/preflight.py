@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from eth_utils import keccak
 
@@ -25,8 +25,6 @@ from collectibles.domain.tokens import split_token_id
 if TYPE_CHECKING:
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
-    from eth_typing import HexStr
-    from web3.types import FilterParams
 
     from collectibles.chain.airdrop.plan import AirdropPlan, Batch
     from collectibles.chain.airdrop.records import BatchRecord
@@ -137,17 +135,16 @@ def _received_elsewhere(
 
 
 def received_counts(chain: BatchSender, series_id: int) -> Counter[str]:
-    """``{lower-case address: tokens of the series minted to it}``, from the contract's mint Transfer logs."""
-    params: FilterParams = {
-        "address": chain.contract.address,
-        "fromBlock": 0,
-        "toBlock": "latest",
-        "topics": [cast("HexStr", TRANSFER_TOPIC), cast("HexStr", "0x" + "00" * 32)],
+    """``{lower-case address: tokens of the series minted to it}``, from the contract's mint Transfer logs
+    since its deployment."""
+    params = {
+        "address": chain.address,
+        "fromBlock": chain.first_block(),
+        "topics": [TRANSFER_TOPIC, "0x" + "00" * 32],
     }
-    logs = chain.retrying("reading mints", lambda: chain.web3.eth.get_logs(params))
     counts: Counter[str] = Counter()
-    for log in logs:
+    for log in chain.logs(params):
         topics = log["topics"]
-        if split_token_id(int.from_bytes(bytes(topics[3]), "big"))[0] == series_id:
-            counts["0x" + bytes(topics[2])[-20:].hex()] += 1
+        if split_token_id(int(topics[3], 16))[0] == series_id:
+            counts["0x" + topics[2][-40:]] += 1
     return counts

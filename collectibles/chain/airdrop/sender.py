@@ -9,22 +9,21 @@ which it extends. Fees follow :mod:`~collectibles.chain.airdrop.fees`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from eth_utils import keccak
+from hexbytes import HexBytes
 
-from collectibles.chain.airdrop.fees import Fees
+from collectibles.chain.airdrop.fees import FeePolicy, Fees
 from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, NodeClient, gas_limit_for
 from collectibles.domain.errors import AirdropNotPossible, ExecutionMismatch
 from collectibles.domain.tokens import split_token_id
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
-    from eth_typing import HexStr
-    from web3.types import FilterParams
 
     from collectibles.chain.airdrop.plan import Batch
     from collectibles.chain.airdrop.records import BatchRecord
@@ -86,8 +85,35 @@ class BatchSender(NodeClient):
     ):
         super().__init__(contract.provider, sender, patience=patience, log=log)
         self.contract = contract
-        # From the contract's ABI rather than typed by hand, so the topic follows the contract.
+        self.address = str(contract.address)
+        # From the contract's ABI rather than typed by hand, so the topic and selectors follow the contract.
         self.executed_topic = "0x" + keccak(text=contract.AirdropExecuted.abi.selector).hex()
+        self._airdrop = _selector(contract.airdrop.abis[0].selector)
+        self._marks = _selector(contract.airdropMarks.abis[0].selector)
+        self._from_block: int | None = None
+
+    def first_block(self) -> int:
+        """The block logs of the contract are read from: its deployment's (see
+        :meth:`~collectibles.chain.airdrop.node.NodeClient.deployment_block`), found once per run."""
+        if self._from_block is None:
+            self._from_block = self.deployment_block(self.address)
+        return self._from_block
+
+    def airdrop_calldata(
+        self, series_id: int, campaign_id: str, first: int, recipients: Sequence[str]
+    ) -> bytes:
+        """``airdrop(seriesId, campaignId, firstIndex, recipients)`` ABI-encoded by hand: three head words, the
+        offset of the array (four words in), its length, then each address left-padded to a word. The
+        recipients were checksummed when planned; a general encoder would validate each one again, which
+        cost more than the chain's work on the batch."""
+        words = [
+            _word(series_id),
+            bytes.fromhex(campaign_id[2:]).rjust(32, b"\0"),
+            _word(first),
+            _word(4 * 32),
+            _word(len(recipients)),
+        ]
+        return self._airdrop + b"".join(words) + b"".join(_address_word(a) for a in recipients)
 
     def sign(
         self,
@@ -98,28 +124,33 @@ class BatchSender(NodeClient):
         fees: Fees | None = None,
     ) -> SignedBatch:
         """Sign the airdrop of ``batch`` (its campaign, first member number and ``recipients``) at ``nonce``
-        with ``fees``; the gas limit is over the estimate and within EIP-7825's cap. Sends nothing."""
-        args = (series_id, bytes.fromhex(batch.campaign_id[2:]), batch.start, recipients)
-        data = self.contract.airdrop.encode_input(*args)
+        with ``fees`` (``None``: the default policy's first fees now); the gas limit is over the estimate and
+        within EIP-7825's cap. Sends nothing.
+
+        The transaction is built by the ecosystem (not through the contract method, whose argument
+        conversion checksums every recipient again) and signed by the Ape account, so any account type
+        signs as it always does (a keyfile account asks for its passphrase).
+        """
+        data = self.airdrop_calldata(series_id, batch.campaign_id, batch.start, recipients)
         estimate = self.retrying(
             "estimating gas",
             lambda: self.web3.eth.estimate_gas(
-                {"from": self.sender.address, "to": self.contract.address, "data": data}
+                {"from": self.sender.address, "to": self.address, "data": HexBytes(data)}
             ),
         )
         gas_limit = gas_limit_for(int(estimate))
-        fee_fields = (
-            {} if fees is None else {"max_fee": fees.max_fee, "max_priority_fee": fees.priority_fee}
-        )
-        txn = self.retrying(
-            "preparing the transaction",
-            lambda: self.contract.airdrop.as_transaction(
-                *args,
-                sender=self.sender,
-                nonce=nonce,
-                gas_limit=gas_limit,
-                **fee_fields,
-            ),
+        if fees is None:
+            fees = FeePolicy().initial(self.base_fee(), self.suggested_tip())
+        txn = self.contract.provider.network.ecosystem.create_transaction(
+            chain_id=self.chain_id(),
+            nonce=nonce,
+            sender=self.sender.address,
+            receiver=self.address,
+            data=data,
+            gas_limit=gas_limit,
+            max_fee=fees.max_fee,
+            max_priority_fee=fees.priority_fee,
+            type=2,
         )
         signed = self.sender.sign_transaction(txn)
         if signed is None:
@@ -129,18 +160,24 @@ class BatchSender(NodeClient):
 
     def marks(self, series_id: int, campaign_id: str, first: int, count: int) -> list[int]:
         """The contract's marks of our campaign's members ``first`` to ``first + count - 1``, one int each
-        word of 256 members (``Collectible.airdropMarks`` for this sender), from word ``first // 256``."""
-        campaign = bytes.fromhex(campaign_id[2:])
+        word of 256 members (``Collectible.airdropMarks`` for this sender), from word ``first // 256``.
+
+        One plain ``eth_call`` per word, encoded here: Ape's contract call costs ten times the node's work.
+        """
+        head = (
+            self._marks
+            + _address_word(self.sender.address)
+            + _word(series_id)
+            + bytes.fromhex(campaign_id[2:]).rjust(32, b"\0")
+        )
 
         def word(index: int) -> int:
-            return int(
-                self.retrying(
-                    "reading the airdrop marks",
-                    lambda: self.contract.airdropMarks(
-                        self.sender.address, series_id, campaign, index
-                    ),
-                )
-            )
+            call = {
+                "from": self.sender.address,
+                "to": self.address,
+                "data": "0x" + (head + _word(index)).hex(),
+            }
+            return int(self.request("reading the airdrop marks", "eth_call", call, "latest"), 16)
 
         return [word(w) for w in range(first >> 8, ((first + count - 1) >> 8) + 1)]
 
@@ -148,53 +185,57 @@ class BatchSender(NodeClient):
         """Whether every member of ``batch`` is marked served on chain: one transaction marks a whole batch,
         so for a batch planned from unserved members this says it was executed."""
         words = self.marks(series_id, batch.campaign_id, batch.start, batch.count)
-        base = (batch.start >> 8) << 8
-        return all(
-            (words[(n - base) >> 8] >> (n & 0xFF)) & 1
-            for n in range(batch.start, batch.start + batch.count)
-        )
+        return _all_marked(words, batch.start, batch.count)
+
+    def executed_many(self, series_id: int, batches: Sequence[Batch | BatchRecord]) -> list[bool]:
+        """:meth:`executed` for each of ``batches`` (of one campaign), reading each word of marks once."""
+        if not batches:
+            return []
+        first = min(b.start for b in batches)
+        last = max(b.start + b.count for b in batches)
+        words = self.marks(series_id, batches[0].campaign_id, first, last - first)
+        base = first >> 8
+        return [_all_marked(words[(b.start >> 8) - base :], b.start, b.count) for b in batches]
 
     def executions(
-        self, series_id: int, campaign_id: str, from_block: int = 0
+        self, series_id: int, campaign_id: str, from_block: int | None = None
     ) -> list[CampaignExecution]:
-        """Every ``AirdropExecuted`` log of our campaign since ``from_block``, oldest first: the minter (this
-        sender), the series and the campaign are its indexed topics, so nobody else's execution is among them.
-        The contract marks members only in calls that mint and emit, so these logs cover every member it
-        marks for us."""
-        params: FilterParams = {
-            "address": self.contract.address,
-            "fromBlock": from_block,
-            "toBlock": "latest",
+        """Every ``AirdropExecuted`` log of our campaign since ``from_block`` (default: the contract's
+        deployment), oldest first: the minter (this sender), the series and the campaign are its indexed
+        topics, so nobody else's execution is among them. The contract marks members only in calls that
+        mint and emit, so these logs cover every member it marks for us."""
+        params = {
+            "address": self.address,
+            "fromBlock": self.first_block() if from_block is None else from_block,
             "topics": [
-                cast("HexStr", self.executed_topic),
-                cast("HexStr", "0x" + self.sender.address[2:].lower().rjust(64, "0")),
-                cast("HexStr", f"0x{series_id:064x}"),
-                cast("HexStr", campaign_id),
+                self.executed_topic,
+                "0x" + self.sender.address[2:].lower().rjust(64, "0"),
+                f"0x{series_id:064x}",
+                campaign_id,
             ],
         }
-        logs = self.logs(params)
         found = []
-        for log in logs:
-            first_index, count, first_token_id, minted = _words(bytes(log["data"]))[:4]
+        for log in self.logs(params):
+            first_index, count, first_token_id, minted = _words(bytes.fromhex(log["data"][2:]))[:4]
             found.append(
                 CampaignExecution(
                     first_index,
                     count,
                     first_token_id,
                     minted,
-                    "0x" + bytes(log["transactionHash"]).hex(),
-                    int(log["blockNumber"]),
+                    str(log["transactionHash"]),
+                    int(log["blockNumber"], 16),
                 )
             )
         return found
 
     def execution(self, series_id: int, batch: BatchRecord, from_block: int) -> Execution:
         """Where ``batch`` was executed: the log of our campaign with the batch's first member and count
-        (searched from ``from_block``, then from the chain's start for a journal rebuilt after the fact),
-        checked against the plan: every member minted, the tokens inside the series.
+        (searched from ``from_block``, then from the contract's deployment for a journal rebuilt after the
+        fact), checked against the plan: every member minted, the tokens inside the series.
         :class:`ExecutionMismatch` names what differs; the transaction and block are ``None`` while no log
         is found."""
-        for start in dict.fromkeys((from_block, 0)):
+        for start in dict.fromkeys((from_block, None)):
             ours = [
                 e
                 for e in self.executions(series_id, batch.campaign_id, start)
@@ -207,6 +248,27 @@ class BatchSender(NodeClient):
                 )
                 return Execution(found.first_token_id, found.tx_hash, found.block_number)
         return Execution(0, None, None)
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+def _word(value: int) -> bytes:
+    return value.to_bytes(32, "big")
+
+
+def _address_word(address: str) -> bytes:
+    raw = bytes.fromhex(address[2:])
+    if len(raw) != 20:
+        raise ValueError(f"not an address: {address}")
+    return bytes(12) + raw
+
+
+def _all_marked(words: Sequence[int], start: int, count: int) -> bool:
+    """Whether members ``start`` to ``start + count - 1`` are all set in ``words`` (from word ``start // 256``)."""
+    base = (start >> 8) << 8
+    return all((words[(n - base) >> 8] >> (n & 0xFF)) & 1 for n in range(start, start + count))
 
 
 def _words(data: bytes) -> tuple[int, ...]:

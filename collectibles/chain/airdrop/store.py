@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import fcntl
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self, TextIO
 
@@ -35,6 +36,9 @@ class JournalFile:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._deferred: list[tuple[str, Iterable[object]]] = []
+        self._on_commit: list[Callable[[], None]] = []
+        self._deferring = False
         try:
             self._lock = self._take_lock()
         except OSError as err:
@@ -81,6 +85,38 @@ class JournalFile:
         # SQLite gives its side files the mode of the database file, so those made later are 0600 too.
         return db
 
+    @contextmanager
+    def deferring(self) -> Iterator[None]:
+        """Inside, writes passed to :meth:`_defer` wait for the next write or the end of the block, and then
+        commit in one transaction (first, so their order is kept).
+
+        Only for writes a rerun can rebuild from the chain (a batch found executed): losing them in a crash
+        costs a lookup, not a guarantee. Anything that must be on disk before an action still commits at once,
+        taking the waiting writes with it.
+        """
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._deferring = False
+            if self._deferred:
+                self._write_many([])
+
+    def _defer(self, statements: list[tuple[str, Iterable[object]]]) -> None:
+        """Write ``statements`` now, or with the next write while :meth:`deferring`."""
+        if not self._deferring:
+            self._write_many(statements)
+            return
+        self._deferred.extend(statements)
+
+    def when_written(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once every write made so far is on disk: now, or after the deferred writes commit
+        (what is reported as done, a progress count, is then what a crash would leave)."""
+        if self._deferred:
+            self._on_commit.append(callback)
+        else:
+            callback()
+
     def close(self) -> None:
         self._db.close()
         self._lock.close()
@@ -102,6 +138,8 @@ class JournalFile:
         try:
             cur.execute("BEGIN IMMEDIATE")
             try:
+                for sql, params in self._deferred:
+                    cur.execute(sql, tuple(params))
                 for sql, params in statements:
                     if many:
                         cur.executemany(sql, params)  # type: ignore[arg-type]
@@ -112,6 +150,10 @@ class JournalFile:
                     cur.execute("ROLLBACK")
                 raise
             cur.execute("COMMIT")
+            self._deferred.clear()
+            callbacks, self._on_commit = self._on_commit, []
+            for callback in callbacks:
+                callback()
         except sqlite3.OperationalError as err:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")

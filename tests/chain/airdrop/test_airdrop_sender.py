@@ -124,3 +124,29 @@ def test_wait_for_receipt__unknown_tx__none_after_timeout(sender):
 
 def test_nonce__latest_and_pending__the_senders_transaction_count(sender, minter):
     assert sender.nonce("latest") == sender.nonce("pending") == minter.nonce
+
+
+def test_airdrop_calldata__by_hand__same_bytes_as_the_abi_encoder(sender, collectible, free_series):
+    recipients = [f"0x{0xE000 + i:040x}" for i in range(300)]
+
+    data = sender.airdrop_calldata(free_series, CAMPAIGN, 257, recipients)
+
+    assert data == bytes(
+        collectible.airdrop.encode_input(free_series, bytes.fromhex(CAMPAIGN[2:]), 257, recipients)
+    )
+
+
+def test_marks__raw_calls__same_words_as_the_contract_view(
+    sender, collectible, minter, free_series
+):
+    signed = sender.sign(
+        free_series, Batch(0, "0x" + "01" * 32, 254, 3, CAMPAIGN), RECIPIENTS, minter.nonce
+    )
+    sender.broadcast(signed.raw_tx)
+    assert sender.wait_for_receipt(signed.tx_hash, timeout=10) is not None
+
+    views = [
+        collectible.airdropMarks(minter, free_series, bytes.fromhex(CAMPAIGN[2:]), w)
+        for w in (0, 1)
+    ]
+    assert sender.marks(free_series, CAMPAIGN, 254, 3) == views == [0b11 << 254, 1]

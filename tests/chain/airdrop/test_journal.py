@@ -1,5 +1,7 @@
 """The SQLite airdrop journal: plans, members and batches survive a reopen; one process at a time."""
 
+import sqlite3
+
 import pytest
 from utils.journals import ADDRESSES, SENDER, create, small_plan
 
@@ -90,6 +92,59 @@ def test_record_sent__only_from_signed(path, plan, members):
         assert [b.status for b in journal.batches(plan.plan_id)] == [SENT, PLANNED, PLANNED]
 
 
+def test_record_sent__several_batches__one_transaction_from_signed_only(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        journal.record_signed(plan.plan_id, 2, 5, "0xh2", "0xraw2")
+        journal.record_sent(plan.plan_id, 0, 1, 2)
+
+        assert [b.status for b in journal.batches(plan.plan_id)] == [SENT, PLANNED, SENT]
+
+
+def confirm(journal, plan, index):
+    journal.record_confirmed(
+        plan.plan_id, index, first_token_id=7, exec_tx_hash="0xe", gas_used=1, block_number=9
+    )
+
+
+def on_disk(path, plan):
+    """The batch statuses another reader of the file sees (what a crash would leave)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT status FROM batches WHERE plan_id = ? ORDER BY idx", (plan.plan_id,)
+        )
+        return [status for (status,) in rows]
+
+
+def test_deferring__confirmations__written_together_when_the_block_ends(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        journal.record_signed(plan.plan_id, 1, 5, "0xh1", "0xraw1")
+        with journal.deferring():
+            confirm(journal, plan, 0)
+            confirm(journal, plan, 1)
+            assert on_disk(path, plan) == [SIGNED, SIGNED, PLANNED]
+
+        assert on_disk(path, plan) == [CONFIRMED, CONFIRMED, PLANNED]
+
+
+def test_deferring__a_signature_meanwhile__committed_at_once_with_the_waiting_writes(
+    path, plan, members
+):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        with journal.deferring():
+            confirm(journal, plan, 0)
+            journal.record_signed(
+                plan.plan_id, 1, 5, "0xh1", "0xraw1"
+            )  # must be on disk before a send
+
+            assert on_disk(path, plan) == [CONFIRMED, SIGNED, PLANNED]
+
+
 def test_reset_to_planned__forgets_the_tx_but_keeps_its_history(path, plan, members):
     with Journal(path) as journal:
         create(journal, plan, members)
@@ -173,3 +228,16 @@ def test_default_journal_path__one_file_per_chain_contract_and_series(tmp_path):
         path
         == tmp_path / "31337-abababab-0x5FbDB2315678afecb367f032d93F642f64180aa3-series4.sqlite"
     )
+
+
+def test_when_written__while_deferring__called_after_the_commit(path, plan, members):
+    with Journal(path) as journal:
+        create(journal, plan, members)
+        journal.record_signed(plan.plan_id, 0, 4, "0xh0", "0xraw0")
+        seen = []
+        with journal.deferring():
+            confirm(journal, plan, 0)
+            journal.when_written(lambda: seen.append(on_disk(path, plan)[0]))
+            assert seen == []
+
+        assert seen == [CONFIRMED]
