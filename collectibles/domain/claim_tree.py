@@ -2,8 +2,9 @@
 
 ``Collectible.claim(seriesId, index, account, proof)`` checks
 ``keccak256(keccak256(abi.encode(index, account)))`` against the series root, which is exactly a
-``StandardMerkleTree.of([[index, address], …], ["uint256", "address"])`` leaf; the index is the member's place in
-the member file (0 for the first member), and the contract records claims by it. A claims folder holds:
+``StandardMerkleTree.of([[index, address], …], ["uint256", "address"])`` leaf; the index is the member's place
+among the member file's members (0 for the first; duplicate rows merged into their first), and the contract
+records claims by it. A claims folder holds:
 
 - ``tree.json``: the ``standard-v1`` dump (``StandardMerkleTree.load`` in ``@openzeppelin/merkle-tree`` reads it),
   for anyone who serves proofs with the npm library;
