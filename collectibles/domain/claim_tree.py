@@ -128,6 +128,8 @@ def write_claims(
     ``sha256``; ``checksummed`` are the members' EIP-55 addresses in order, for the JSON dump."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    # First: while the files change, the folder has no manifest, so an interrupted build is never read.
+    (folder / MANIFEST_FILE).unlink(missing_ok=True)
     root = "0x" + tree.root.hex()
     (folder / NODES_FILE).write_bytes(tree.nodes)
     (folder / ACCOUNTS_FILE).write_bytes(tree.accounts)

@@ -205,3 +205,12 @@ def test_write_claims__hundred_thousand_members__npm_library_loads_and_verifies_
         ["0x" + node.hex() for node in tree.proof(i)] for i in sample
     ]
     assert all(m["ok"] for m in out["members"])
+
+
+def test_write_claims__over_an_older_build__replaces_it(tmp_path):
+    written(tmp_path / "claims", MEMBERS)
+    tree, _ = written(tmp_path / "claims", MEMBERS[:2], content=b"address\n\n")
+
+    claims = load_claims(tmp_path / "claims")
+
+    assert (claims.root, claims.members) == (tree.root, 2)
