@@ -26,12 +26,13 @@ out_option = click.option(
     default=None,
     envvar="COLLECTIBLES_CLAIMS_DIR",
     show_envvar=True,
-    help="Claims folder: tree.json, root.txt, proofs.json [default: claims/].",
+    help="Claims folder: tree.json, claims.json, nodes/accounts/places.bin, root.txt [default: claims/].",
 )
 members_option = click.option(
     "--members",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="CSV with an 'address' column.",
+    help="CSV with an 'address' column (setup, claim: the file the folder was built from, checked by "
+    "SHA-256; default: the path `build` recorded).",
 )
 series_option = click.option(
     "--series", "series_id", type=click.IntRange(min=1), required=True, help="Series id."
@@ -68,15 +69,16 @@ def build(cli_ctx: CollectiblesContext, members: Path | None, out_dir: Path | No
 def setup(
     cli_ctx: CollectiblesContext, series_id: int, members: Path | None, out_dir: Path | None
 ) -> None:
-    """Set the claim root of --series from --out (building it first from --members if given)."""
+    """Set the claim root and member count of --series from --out (building it first from --members if --out
+    has no tree yet; a tree of another version of the member file is refused)."""
     from collectibles.chain.claims import root_is_set, set_claim_root
-    from collectibles.domain.claim_tree import load_claims
+    from collectibles.domain.claim_tree import MANIFEST_FILE, load_claims
 
     out_dir = out_dir or cli_ctx.settings.claims_dir
     with cli_ctx.reported_errors():
-        if members:
+        if members and not (out_dir / MANIFEST_FILE).is_file():
             _build(members, out_dir)
-        claims = load_claims(out_dir)
+        claims = load_claims(out_dir, members)
         nft = cli_ctx.collectible
         signer = cli_ctx.account
         if not root_is_set(nft, series_id, claims):
@@ -92,7 +94,7 @@ def setup(
             "root": root,
             "changed": change.changed,
             "tx_hash": change.tx_hash,
-            "members": len(claims.tree.values),
+            "members": claims.members,
         }
     )
 
@@ -104,20 +106,29 @@ def setup(
 @click.option(
     "--member", type=ADDRESS, required=True, help="Address to claim for (the token goes there)."
 )
+@members_option
 @out_option
-def claim(cli_ctx: CollectiblesContext, series_id: int, member: str, out_dir: Path | None) -> None:
+def claim(
+    cli_ctx: CollectiblesContext,
+    series_id: int,
+    member: str,
+    members: Path | None,
+    out_dir: Path | None,
+) -> None:
     """Claim the token of --member from --series with its proof (the sender pays the gas)."""
     from collectibles.chain import claims as on_chain
     from collectibles.domain.claim_tree import load_claims
 
     out_dir = out_dir or cli_ctx.settings.claims_dir
     with cli_ctx.reported_errors():
-        claims = load_claims(out_dir)
-        claims.proof(member)  # a member without a proof is refused before the chain is asked
+        claims = load_claims(out_dir, members)
+        index, _ = claims.member(
+            member
+        )  # a member without a proof is refused before the chain is asked
         nft = cli_ctx.collectible
         on_chain.check_claims_match(nft, series_id, claims)
         signer = cli_ctx.account
-        if not on_chain.has_claimed(nft, series_id, member):
+        if not on_chain.is_claimed(nft, series_id, index):
             signer = cli_ctx.ready_to_send()  # anyone may claim for a member: no role
         outcome = on_chain.claim(nft, series_id, claims, member, signer)
     if outcome.claimed:
@@ -131,6 +142,7 @@ def claim(cli_ctx: CollectiblesContext, series_id: int, member: str, out_dir: Pa
             "contract": nft.address,
             "series_id": series_id,
             "member": member,
+            "index": outcome.index,
             "claimed": outcome.claimed,
             "token_id": outcome.token_id,
             "tx_hash": outcome.tx_hash,
@@ -144,6 +156,13 @@ def _build(members: Path, out_dir: Path) -> tuple[str, int]:
     from collectibles.domain.members import load_members
 
     member_file = load_members(members)
-    tree = build_tree(member_file.addresses)
-    write_claims(tree, out_dir)
-    return "0x" + tree.root.hex(), len(member_file.members)
+    # Two passes over the compact member list rather than one list of a million address strings.
+    tree = build_tree(m.address for m in member_file.members)
+    write_claims(
+        tree,
+        (m.address for m in member_file.members),
+        out_dir,
+        members.resolve(),
+        member_file.sha256,
+    )
+    return "0x" + tree.root.hex(), tree.members

@@ -2,7 +2,7 @@
 
 The tree itself (building it, proofs, the claims folder) is pure and lives in
 :mod:`collectibles.domain.claim_tree`; this module is what the contract's ``setMerkleRoot``, ``claim`` and
-``hasClaimed`` do with it. Each check that can fail is made before anything is sent.
+``isClaimed`` do with it. Each check that can fail is made before anything is sent.
 """
 
 from __future__ import annotations
@@ -29,8 +29,11 @@ def claim_root(nft: ContractInstance, series_id: int) -> bytes:
 
 
 def root_is_set(nft: ContractInstance, series_id: int, claims: Claims) -> bool:
-    """Whether ``series_id`` already has the root of ``claims``: then setting it would send nothing."""
-    return claim_root(nft, series_id) == claims.root
+    """Whether ``series_id`` already has the root and member count of ``claims``: then setting them would
+    send nothing."""
+    return claim_root(nft, series_id) == claims.root and int(nft.claimMembers(series_id)) == (
+        claims.members
+    )
 
 
 @dataclass(frozen=True)
@@ -46,16 +49,17 @@ class RootChange:
 def set_claim_root(
     nft: ContractInstance, series_id: int, claims: Claims, sender: AccountAPI
 ) -> RootChange:
-    """Point ``series_id``'s claims at the root of ``claims`` (MINTER_ROLE); a no-op when it already does."""
+    """Point ``series_id``'s claims at the root and member count of ``claims`` (MINTER_ROLE); a no-op when it
+    already does."""
     if root_is_set(nft, series_id, claims):
         return RootChange(claims.root, changed=False)
-    receipt = nft.setMerkleRoot(series_id, claims.root, sender=sender)
+    receipt = nft.setMerkleRoot(series_id, claims.root, claims.members, sender=sender)
     return RootChange(claims.root, changed=True, tx_hash=str(receipt.txn_hash))
 
 
-def has_claimed(nft: ContractInstance, series_id: int, member: str) -> bool:
-    """Whether ``member`` has already claimed its token of ``series_id``."""
-    return bool(nft.hasClaimed(series_id, member))
+def is_claimed(nft: ContractInstance, series_id: int, index: int) -> bool:
+    """Whether member ``index`` of ``series_id``'s claim tree has already claimed its token."""
+    return bool(nft.isClaimed(series_id, index))
 
 
 def check_claims_match(nft: ContractInstance, series_id: int, claims: Claims) -> None:
@@ -73,6 +77,8 @@ class ClaimOutcome:
     """What :func:`claim` did."""
 
     member: str
+    index: int
+    """The member's leaf index in the tree."""
     claimed: bool
     """False when ``member`` had already claimed and nothing was sent."""
     token_id: int | None = None
@@ -87,10 +93,12 @@ def claim(
     The proof and the root are checked first (:class:`~collectibles.domain.errors.MemberNotInClaims`,
     :class:`InvalidClaims`); a member who already claimed gets nothing sent.
     """
-    proof = claims.proof(member)
+    index, proof = claims.member(member)
     check_claims_match(nft, series_id, claims)
-    if has_claimed(nft, series_id, member):
-        return ClaimOutcome(member, claimed=False)
-    receipt = nft.claim(series_id, member, proof, sender=sender)
+    if is_claimed(nft, series_id, index):
+        return ClaimOutcome(member, index, claimed=False)
+    receipt = nft.claim(series_id, index, member, proof, sender=sender)
     token_id = int(receipt.events.filter(nft.Claimed)[0].tokenId)
-    return ClaimOutcome(member, claimed=True, token_id=token_id, tx_hash=str(receipt.txn_hash))
+    return ClaimOutcome(
+        member, index, claimed=True, token_id=token_id, tx_hash=str(receipt.txn_hash)
+    )

@@ -142,8 +142,8 @@ def run_demo(
     with step("claims") as s:
         claimers = load_members(examples / "claim-members.csv").addresses
         tree = build_tree(claimers)
-        root_tx = nft.setMerkleRoot(ids[COURT], tree.root, sender=admin)
-        claim_tx = nft.claim(ids[COURT], claimers[0], tree.proof([claimers[0]]), sender=admin)
+        root_tx = nft.setMerkleRoot(ids[COURT], tree.root, tree.members, sender=admin)
+        claim_tx = nft.claim(ids[COURT], 0, claimers[0], tree.proof(0), sender=admin)
         gas_per_token[COURT] = claim_tx.gas_used
         s.gas_used = root_tx.gas_used + claim_tx.gas_used
         s.detail = (

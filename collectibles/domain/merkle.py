@@ -9,24 +9,77 @@ OpenZeppelin's ``MerkleProof``, so trees from either implementation work on chai
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from eth_abi import encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
+from sha3 import keccak_256
 
 from collectibles.domain.errors import InvalidMerkleTree, ValueNotInTree
 
 
 def leaf_hash(leaf_encoding: Sequence[str], value: Sequence[Any]) -> bytes:
     """The double-hashed leaf of ``value`` under ABI types ``leaf_encoding``."""
-    return keccak(keccak(encode(list(leaf_encoding), list(_abi_values(leaf_encoding, value)))))
+    encoded = encode(list(leaf_encoding), list(_abi_values(leaf_encoding, value)))
+    return keccak_256(keccak_256(encoded).digest()).digest()
 
 
 def node_hash(a: bytes, b: bytes) -> bytes:
     """The parent of two nodes: the hash of both, smaller first."""
-    return keccak(b"".join(sorted((a, b))))
+    return keccak_256(a + b if a <= b else b + a).digest()
+
+
+def flat_tree(leaves: Sequence[bytes]) -> tuple[bytearray, array[int]]:
+    """The nodes of the tree over ``leaves`` (32-byte leaf hashes) in OpenZeppelin's layout, and where each leaf went.
+
+    Returns ``(nodes, tree_index)``: ``nodes`` holds the ``2n - 1`` nodes as one buffer of 32-byte words, root
+    first; the leaves, sorted by hash, fill the last ``n`` places in reverse order, and node ``i`` below them is
+    the :func:`node_hash` of nodes ``2i + 1`` and ``2i + 2``. ``tree_index[k]`` is the place of ``leaves[k]``.
+    One flat buffer rather than a list of ``bytes``: a million members' tree is 64 MB instead of about 140 MB,
+    and the two children of a node are one 64-byte slice.
+    """
+    count = len(leaves)
+    if count == 0:
+        raise InvalidMerkleTree("a tree needs at least one value")
+    size = 2 * count - 1
+    nodes = bytearray(32 * size)
+    tree_index = array("I", bytes(4 * count))
+    for rank, k in enumerate(sorted(range(count), key=leaves.__getitem__)):
+        place = size - 1 - rank
+        nodes[32 * place : 32 * place + 32] = leaves[k]
+        tree_index[k] = place
+    # Level by level from the deepest: the inner nodes are 0 to n - 2, those of depth d are 2**d - 1 to
+    # 2**(d + 1) - 2, and the children of a run of nodes are one run of bytes, hashed pair by pair.
+    depth = (count - 1).bit_length() - 1 if count > 1 else -1
+    while depth >= 0:
+        first, last = (1 << depth) - 1, min((1 << (depth + 1)) - 2, count - 2)
+        children = bytes(nodes[32 * (2 * first + 1) : 32 * (2 * last + 3)])
+        nodes[32 * first : 32 * (last + 1)] = _parents(children)
+        depth -= 1
+    return nodes, tree_index
+
+
+def _parents(children: bytes) -> bytes:
+    """The parents of consecutive pairs of 32-byte nodes, concatenated."""
+    parents: list[bytes] = []
+    append = parents.append
+    for at in range(0, len(children), 64):
+        left, right = children[at : at + 32], children[at + 32 : at + 64]
+        append(keccak_256(left + right if left <= right else right + left).digest())
+    return b"".join(parents)
+
+
+def proof_of(nodes: bytes | bytearray, place: int) -> list[bytes]:
+    """The proof of the node at ``place`` in a :func:`flat_tree` buffer: its siblings, from it up to the root."""
+    proof = []
+    while place > 0:
+        sibling = place - 1 if place % 2 == 0 else place + 1
+        proof.append(bytes(nodes[32 * sibling : 32 * sibling + 32]))
+        place = (place - 1) // 2
+    return proof
 
 
 def process_proof(leaf: bytes, proof: Iterable[bytes]) -> bytes:
@@ -58,19 +111,8 @@ class StandardMerkleTree:
         """Build the tree of ``values``, as ``StandardMerkleTree.of(values, leafEncoding)`` does."""
         encoding = list(leaf_encoding)
         items = [list(v) for v in values]
-        if not items:
-            raise InvalidMerkleTree("a tree needs at least one value")
-        hashed = sorted(
-            ((leaf_hash(encoding, v), i) for i, v in enumerate(items)), key=lambda h: h[0]
-        )
-        size = 2 * len(hashed) - 1
-        tree: list[bytes] = [b""] * size
-        tree_index = [0] * len(items)
-        for leaf_index, (digest, value_index) in enumerate(hashed):
-            tree[size - 1 - leaf_index] = digest
-            tree_index[value_index] = size - 1 - leaf_index
-        for i in range(size - 1 - len(hashed), -1, -1):
-            tree[i] = node_hash(tree[2 * i + 1], tree[2 * i + 2])
+        nodes, tree_index = flat_tree([leaf_hash(encoding, v) for v in items])
+        tree = [bytes(nodes[i : i + 32]) for i in range(0, len(nodes), 32)]
         return cls(tree, [(v, tree_index[i]) for i, v in enumerate(items)], encoding)
 
     @property

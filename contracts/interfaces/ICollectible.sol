@@ -90,19 +90,22 @@ interface ICollectible {
     event SeriesMetadataFrozen(uint256 indexed seriesId);
 
     /**
-     * @dev Emitted when the claim Merkle root of series `seriesId` is set by {setMerkleRoot}.
+     * @dev Emitted when the claim tree of series `seriesId` is set by {setMerkleRoot}.
      * @param seriesId The series.
      * @param root The new root; zero closes claims.
+     * @param members The number of leaves of the tree: their indices run from 0 to `members - 1`.
      */
-    event MerkleRootUpdated(uint256 indexed seriesId, bytes32 root);
+    event MerkleRootUpdated(uint256 indexed seriesId, bytes32 root, uint256 members);
 
     /**
-     * @dev Emitted when `account` claims a token of series `seriesId` with {claim}, after its {IERC721-Transfer}.
+     * @dev Emitted when leaf `index` of series `seriesId`'s claim tree is claimed with {claim}, after the token's
+     * {IERC721-Transfer}.
      * @param seriesId The series claimed from.
      * @param account The member the token went to (not necessarily the sender of the claim).
+     * @param index The member's leaf index, now marked claimed.
      * @param tokenId The token minted.
      */
-    event Claimed(uint256 indexed seriesId, address indexed account, uint256 tokenId);
+    event Claimed(uint256 indexed seriesId, address indexed account, uint256 index, uint256 tokenId);
 
     /**
      * @dev Emitted by an {airdrop} call that minted, after its transfers: of the `count` members from
@@ -208,18 +211,28 @@ interface ICollectible {
     error CollectibleClaimsNotOpen(uint256 seriesId);
 
     /**
-     * @dev The proof does not show `account` in the claim tree of series `seriesId`.
+     * @dev The proof does not show the leaf `[index, account]` in the claim tree of series `seriesId`: the index and
+     * the address belong to no single member, or the proof is for another tree.
      * @param seriesId The series.
+     * @param index The leaf index the claim was for.
      * @param account The account the claim was for.
      */
-    error CollectibleInvalidProof(uint256 seriesId, address account);
+    error CollectibleInvalidProof(uint256 seriesId, uint256 index, address account);
 
     /**
-     * @dev `account` already claimed from series `seriesId`.
+     * @dev Leaf `index` of series `seriesId`'s claim tree was already claimed.
      * @param seriesId The series.
-     * @param account The account the claim was for.
+     * @param index The leaf index the claim was for.
      */
-    error CollectibleAlreadyClaimed(uint256 seriesId, address account);
+    error CollectibleAlreadyClaimed(uint256 seriesId, uint256 index);
+
+    /**
+     * @dev A claim with an invalid proof named leaf `index`, past the `members` leaves of series `seriesId`'s tree.
+     * @param seriesId The series.
+     * @param index The leaf index the claim was for.
+     * @param members The number of leaves set with the root.
+     */
+    error CollectibleClaimIndexOutOfRange(uint256 seriesId, uint256 index, uint256 members);
 
     /**
      * @dev Only the owner of `tokenId` may do this (burn it, or move it under `GiftAfterHold`).
@@ -439,9 +452,11 @@ interface ICollectible {
     // -------------------------------------------------------------- claims
 
     /**
-     * @dev Sets the claim Merkle root of series `seriesId`. Leaves are OpenZeppelin StandardMerkleTree leaves of
-     * type `["address"]`: `keccak256(bytes.concat(keccak256(abi.encode(account))))`. Setting the zero root
-     * closes claims. Accounts that claimed stay claimed when the root changes.
+     * @dev Sets the claim tree of series `seriesId`: its root and its number of leaves. Leaves are OpenZeppelin
+     * StandardMerkleTree leaves of type `["uint256", "address"]`, one `[index, account]` per member with indices
+     * 0 to `members - 1`: `keccak256(bytes.concat(keccak256(abi.encode(index, account))))`. Setting the zero root
+     * closes claims. Claims are recorded by index, so a new root must keep the indices of the members who claimed
+     * (claimed indices stay claimed when the root changes).
      *
      * Requirements: the caller has `MINTER_ROLE`; the series exists.
      *
@@ -449,34 +464,52 @@ interface ICollectible {
      *
      * @param seriesId The series.
      * @param root The root of the claim tree, or zero.
+     * @param members The number of leaves of the tree (it names the error of a claim past the end).
      */
-    function setMerkleRoot(uint256 seriesId, bytes32 root) external;
+    function setMerkleRoot(uint256 seriesId, bytes32 root, uint256 members) external;
 
     /**
-     * @dev Mints the next serial of series `seriesId` to `account`, which proves membership of the series' claim
-     * tree with `proof`. Anyone may submit the claim (and pay its gas); the token always goes to `account`, once
-     * per series. When `account` is a contract it must implement {IERC721Receiver-onERC721Received}.
+     * @dev Mints the next serial of series `seriesId` to `account`, the member at leaf `index` of the series'
+     * claim tree, which `proof` shows. Anyone may submit the claim (and pay its gas); the token always goes to the
+     * leaf's `account`, once per leaf: an index and an address of two different members fail the proof. When
+     * `account` is a contract it must implement {IERC721Receiver-onERC721Received}.
+     *
+     * The root alone decides who may claim; the member count only names the error of a failed proof whose index
+     * is past the end ({CollectibleClaimIndexOutOfRange}), so a valid claim never reads it.
      *
      * Requirements: not paused; the series has a root ({CollectibleClaimsNotOpen}), is open and below its cap;
-     * the account has not claimed from this series before ({CollectibleAlreadyClaimed}); the proof is valid
-     * ({CollectibleInvalidProof}).
+     * leaf `index` was not claimed before ({CollectibleAlreadyClaimed}); the proof is valid
+     * ({CollectibleInvalidProof}, or {CollectibleClaimIndexOutOfRange} when `index` is past the tree's leaves).
      *
      * Emits {IERC721-Transfer} and {Claimed} events, and an {IERC5192-Locked} event for a soulbound series.
      *
      * @param seriesId The series to claim from.
-     * @param account The member claiming, and the recipient of the token.
-     * @param proof The sibling hashes from `account`'s leaf to the root.
+     * @param index The member's leaf index in the claim tree.
+     * @param account The member's address in that leaf, and the recipient of the token.
+     * @param proof The sibling hashes from the leaf to the root.
      * @return tokenId The token minted.
      */
-    function claim(uint256 seriesId, address account, bytes32[] calldata proof) external returns (uint256 tokenId);
+    function claim(
+        uint256 seriesId,
+        uint256 index,
+        address account,
+        bytes32[] calldata proof
+    ) external returns (uint256 tokenId);
 
     /**
-     * @dev Returns whether `account` has claimed from series `seriesId`.
+     * @dev Returns whether leaf `index` of series `seriesId`'s claim tree has been claimed.
      * @param seriesId The series.
-     * @param account The member.
+     * @param index The leaf index.
      * @return Whether the claim was made.
      */
-    function hasClaimed(uint256 seriesId, address account) external view returns (bool);
+    function isClaimed(uint256 seriesId, uint256 index) external view returns (bool);
+
+    /**
+     * @dev Returns the number of leaves set with the claim root of series `seriesId` (zero before any).
+     * @param seriesId The series.
+     * @return The number of members of the claim tree.
+     */
+    function claimMembers(uint256 seriesId) external view returns (uint256);
 
     // ------------------------------------------------------------ metadata
 

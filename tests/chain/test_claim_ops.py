@@ -7,11 +7,11 @@ from collectibles.chain.claims import (
     check_claims_match,
     claim,
     claim_root,
-    has_claimed,
+    is_claimed,
     root_is_set,
     set_claim_root,
 )
-from collectibles.domain.claim_tree import build_tree, load_claims, write_claims
+from collectibles.domain.claim_tree import build_tree, file_sha256, load_claims, write_claims
 from collectibles.domain.errors import InvalidClaims, MemberNotInClaims, UnknownSeries
 
 
@@ -21,7 +21,10 @@ def claims_of(tmp_path):
 
     def build(*members, name="claims"):
         folder = tmp_path / name
-        write_claims(build_tree(m.address for m in members), folder)
+        source = tmp_path / f"{name}.csv"
+        source.write_text("address\n" + "".join(f"{m.address}\n" for m in members))
+        addresses = [m.address for m in members]
+        write_claims(build_tree(addresses), addresses, folder, source, file_sha256(source))
         return load_claims(folder)
 
     return build
@@ -71,8 +74,9 @@ def test_claim__member_of_tree__token_minted_once(
 
     assert outcome.claimed
     assert collectible.ownerOf(outcome.token_id) == fan.address
-    assert has_claimed(collectible, free_series, fan.address)
-    assert not has_claimed(collectible, free_series, friend.address)
+    assert outcome.index == 0
+    assert is_claimed(collectible, free_series, 0)
+    assert not is_claimed(collectible, free_series, 1)
     assert (rerun.claimed, rerun.token_id, rerun.tx_hash) == (False, None, "")
     assert collectible.balanceOf(fan) == 1
 
@@ -97,4 +101,18 @@ def test_claim__folder_of_another_tree__invalid_claims(
         check_claims_match(collectible, free_series, other)
     with pytest.raises(InvalidClaims, match="not series"):
         claim(collectible, free_series, other, fan.address, stranger)
-    assert not has_claimed(collectible, free_series, fan.address)
+    assert not is_claimed(collectible, free_series, 0)
+
+
+def test_set_claim_root__same_root_other_member_count__sent_again(
+    collectible, free_series, minter, fan, friend, claims_of
+):
+    claims = claims_of(fan, friend)
+    collectible.setMerkleRoot(free_series, claims.root, 7, sender=minter)
+    assert not root_is_set(collectible, free_series, claims)
+
+    change = set_claim_root(collectible, free_series, claims, minter)
+
+    assert change.changed
+    assert collectible.claimMembers(free_series) == 2
+    assert root_is_set(collectible, free_series, claims)

@@ -78,12 +78,13 @@ def test_describe_revert__address_input__shown_checksummed(collectible, free_ser
     data = HexBytes(
         _selector(collectible, "CollectibleInvalidProof")
         + free_series.to_bytes(32, "big")
+        + (7).to_bytes(32, "big")
         + bytes(12)
         + bytes.fromhex(fan.address[2:])
     )
 
     assert describe_revert(collectible, data) == (
-        f"CollectibleInvalidProof(seriesId={free_series}, account={fan.address})"
+        f"CollectibleInvalidProof(seriesId={free_series}, index=7, account={fan.address})"
     )
 
 

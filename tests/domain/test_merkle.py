@@ -335,3 +335,16 @@ def test_node_cross_check__node_dump__loads_in_python():
 
     assert "0x" + loaded.root.hex() == theirs["builtRoot"]
     assert [hex_proof(loaded.proof(v)) for v in values] == theirs["builtProofs"]
+
+
+def test_node_cross_check__index_address_leaves__same_root_dump_and_proofs():
+    values = [[str(i), a] for i, a in enumerate(random_addresses(33, seed=33))]
+    ours = StandardMerkleTree.of(values, ["uint256", "address"])
+
+    theirs = run_node(ours.dump(), values, ["uint256", "address"])
+
+    root = "0x" + ours.root.hex()
+    assert theirs["loadedRoot"] == theirs["builtRoot"] == root
+    assert theirs["builtDump"] == ours.dump()
+    expected_proofs = [hex_proof(ours.proof(v)) for v in values]
+    assert theirs["loadedProofs"] == theirs["builtProofs"] == expected_proofs

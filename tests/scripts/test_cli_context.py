@@ -100,8 +100,8 @@ def test_sending_commands__remote_chain_without_yes__refused_before_sending(
         ):  # something to claim: the root that the refused setup did not set
             built = invoke(claims_cli, "build", "--members", MEMBERS, "--out", tmp_path / "claims")
             assert built.exit_code == 0, built.output
-            root = load_claims(tmp_path / "claims").root
-            deployed.setMerkleRoot(1, root, sender=accounts[0])
+            claims = load_claims(tmp_path / "claims")
+            deployed.setMerkleRoot(1, claims.root, claims.members, sender=accounts[0])
         nonce = accounts[0].nonce
 
         result = invoke(command, *args)

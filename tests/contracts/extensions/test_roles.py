@@ -52,7 +52,7 @@ PRIVILEGED = {
     ),
     "setMerkleRoot": (
         MINTER_ROLE,
-        lambda nft, s, a, who: nft.setMerkleRoot(s, b"\x02" * 32, sender=who),
+        lambda nft, s, a, who: nft.setMerkleRoot(s, b"\x02" * 32, 2, sender=who),
     ),
     "setSeriesBaseURI": (
         METADATA_ROLE,
