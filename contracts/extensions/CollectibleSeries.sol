@@ -23,7 +23,8 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
     uint256 public constant MAX_MINT_BATCH = 128;
 
     /// @dev A series. First slot: everything a mint reads and writes, so a batch touches it once.
-    // 4 slots, the least its fields need; the first holds 19 bytes.
+    // 4 slots, the least its fields need; the first holds 23 bytes. `rosters` counts the series' roster
+    // airdrops ({CollectibleAirdrop}), in the slot the airdrop writes anyway.
     // solhint-disable-next-line gas-struct-packing
     struct Series {
         uint32 maxSupply;
@@ -33,6 +34,7 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
         uint32 holdSeconds;
         bool closed;
         bool metadataFrozen;
+        uint32 rosters;
         bytes32 merkleRoot;
         string name;
         string baseURI;
@@ -160,7 +162,17 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
         // Fits: minted + quantity <= maxSupply < SERIES_STRIDE < 2**32.
         s.minted = uint32(minted + quantity);
         firstTokenId = seriesId * SERIES_STRIDE + minted + 1;
-        rules = (uint256(s.policy) << _BITPOS_POLICY) | (uint256(s.holdSeconds) << _BITPOS_HOLD);
+        rules = _rulesOf(s);
+    }
+
+    /// @dev The policy bits series `s` gives its tokens (in place in an ownership word); fixed at its creation.
+    function _rulesOf(Series storage s) internal view returns (uint256) {
+        return (uint256(s.policy) << _BITPOS_POLICY) | (uint256(s.holdSeconds) << _BITPOS_HOLD);
+    }
+
+    /// @dev The number of series created; their ids run from 1 to it.
+    function _seriesTotal() internal view returns (uint256) {
+        return _seriesCount;
     }
 
     /**

@@ -25,7 +25,15 @@ import {IERC5192} from "../interfaces/IERC5192.sol";
  * - bits [216, 256): extra data chosen by the extension at mint and kept unchanged by transfers
  *   ({Collectible} keeps the transfer policy and the hold period there)
  *
- * The balance of `owner` is the whole word `_balances[owner]`, at `keccak256(abi.encode(owner, _balances.slot))`.
+ * The balance of `owner` is {_rosterBalanceOf} (the tokens minted to `owner` by rosters, which write no balance)
+ * plus the whole word `_balances[owner]`, at `keccak256(abi.encode(owner, _balances.slot))`, read as a signed
+ * two's-complement delta: every mint that writes a balance adds, every transfer and burn adds and subtracts, all
+ * wrapping, so a roster holder who gives its token away stores -1 and {balanceOf} still adds up exactly.
+ *
+ * Rosters. An extension may own tokens whose slot was never written and which no lazy run covers (the roster
+ * airdrop keeps their owners as contract code): {_rosterOwnershipOf} returns their ownership word, which must
+ * have the next-initialized bit set (each roster token is found on its own, never by a scan). A lookup asks it
+ * before scanning back, and {_initializeNext} never writes a run's owner into a roster token's slot.
  *
  * Lazy runs. {_safeMintRun} writes only the slot of the first token of its run, as ERC721A does; the owner of a
  * later token in the run is found by scanning back to the nearest written slot ({_packedOwnershipOf}), and a
@@ -43,7 +51,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
 
     uint256 private constant _BITMASK_ADDRESS = (1 << 160) - 1;
     uint256 private constant _BITMASK_BURNED = 1 << 200;
-    uint256 private constant _BITMASK_NEXT_INITIALIZED = 1 << 201;
+    /// @dev The next-initialized bit of an ownership word (see the storage layout).
+    uint256 internal constant _BITMASK_NEXT_INITIALIZED = 1 << 201;
 
     /// @dev Position of the acquisition timestamp in an ownership word.
     uint256 internal constant _BITPOS_ACQUIRED_AT = 160;
@@ -66,7 +75,11 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     /// @inheritdoc IERC721
     function balanceOf(address owner) external view returns (uint256) {
         if (owner == address(0)) revert ERC721InvalidOwner(address(0));
-        return _balances[owner];
+        // The stored word is a signed delta (see the contract's storage layout): the sum wraps back to the
+        // true, non-negative count.
+        unchecked {
+            return _balances[owner] + _rosterBalanceOf(owner);
+        }
     }
 
     /// @inheritdoc IERC721
@@ -129,8 +142,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         _authorizeTransfer(prev, tokenId);
         if (owner != from) revert ERC721IncorrectOwner(from, tokenId, owner);
 
-        // Cannot underflow: `from` owns `tokenId`, so its balance is at least one. Cannot overflow: a balance is
-        // at most the number of tokens ever minted, far below 2**256.
+        // Signed deltas (see the storage layout): `from` may store zero (its token came from a roster) and wraps
+        // to -1; the sum with the roster count is the true balance.
         unchecked {
             --_balances[from];
             ++_balances[to];
@@ -185,6 +198,15 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // A hook: the default allows everything, extensions override it.
     // solhint-disable-next-line no-empty-blocks
     function _authorizeApproval(uint256 /* packed */, uint256 /* tokenId */) internal view virtual {}
+
+    /**
+     * @dev The ownership word of `tokenId`, minted, whose slot is unwritten, when a roster owns it; zero when it
+     * belongs to a lazy run instead.
+     */
+    function _rosterOwnershipOf(uint256 tokenId) internal view virtual returns (uint256);
+
+    /// @dev The number of tokens rosters minted to `owner` (whatever happened to them since).
+    function _rosterBalanceOf(address owner) internal view virtual returns (uint256);
 
     /// @dev Whether tokens minted with these extra data (or ownership word) are soulbound. None are here.
     function _isLocked(uint256 /* packed */) internal pure virtual returns (bool) {
@@ -349,7 +371,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     function _burn(uint256 tokenId, uint256 prev) internal {
         address owner = address(uint160(prev));
         delete _tokenApprovals[tokenId];
-        // Cannot underflow: `owner` owns `tokenId`.
+        // A signed delta: wraps to -1 for a roster token's owner (see {transferFrom}).
         unchecked {
             --_balances[owner];
         }
@@ -374,6 +396,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         // slither-disable-next-line incorrect-equality
         if (packed == 0) {
             if (!_isMinted(tokenId)) revert ERC721NonexistentToken(tokenId);
+            packed = _rosterOwnershipOf(tokenId);
+            if (packed != 0) return packed;
             // The first token id of every mint is written, so the scan stops within that mint's run. Cannot
             // underflow for the same reason.
             uint256 id = tokenId;
@@ -397,8 +421,9 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      */
     function _initializeNext(uint256 tokenId, uint256 prev) private {
         uint256 next = tokenId + 1;
-        if (_packedOwnerships[next] != 0) return;
-        if (_isMinted(next)) _packedOwnerships[next] = prev;
+        if (_packedOwnerships[next] != 0 || !_isMinted(next)) return;
+        // A roster that starts right after the run: its tokens have their own owners.
+        if (_rosterOwnershipOf(next) == 0) _packedOwnerships[next] = prev;
     }
 
     function _pack(address owner, uint256 extra) private view returns (uint256) {
