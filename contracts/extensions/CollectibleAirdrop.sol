@@ -148,7 +148,7 @@ abstract contract CollectibleAirdrop is CollectibleSeries {
     // ------------------------------------------------------------- roster reads
 
     /**
-     * @dev The ownership word of roster token `tokenId` (minted, slot unwritten), or zero outside every roster:
+     * @dev The ownership word of roster token `tokenId` (slot unwritten), or zero outside every roster:
      * the series' rosters are searched by first serial (one cold read per halving: about `log2(rosters) + 1`
      * reads of 2,100 gas), then the owner is read from the roster's code (one EXTCODECOPY).
      */
@@ -169,7 +169,7 @@ abstract contract CollectibleAirdrop is CollectibleSeries {
         uint256 first = uint24(record >> _BITPOS_ROSTER_SERIAL);
         if (serial < first || serial - first >= record >> _BITPOS_ROSTER_COUNT) return 0;
         address owner = _rosterAt(address(uint160(record)), serial - first);
-        return uint256(uint160(owner)) | (record & _BITMASK_ACQUIRED_AT) | _BITMASK_NEXT_INITIALIZED | _rulesOf(s);
+        return uint256(uint160(owner)) | (record & _BITMASK_ACQUIRED_AT) | _rulesOf(s);
     }
 
     /**
