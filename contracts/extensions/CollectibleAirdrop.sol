@@ -75,18 +75,16 @@ abstract contract CollectibleAirdrop is CollectibleSeries {
         emit AirdropExecuted(_msgSender(), seriesId, campaignId, firstIndex, count, firstTokenId, minted);
     }
 
-    /**
-     * @inheritdoc ICollectible
-     * @dev The data contract's code is a STOP byte (so a call to it does nothing) then the addresses: CREATE
-     * pays 200 gas per byte of it, 4,000 per token, and the loop below adds the {Transfer} log and a
-     * comparison per token; the roster's record, the campaign's marks and the series slot are written once.
-     */
+    /// @inheritdoc ICollectible
     function airdropRoster(
         uint256 seriesId,
         bytes32 campaignId,
         uint256 firstIndex,
         bytes calldata recipients
     ) external onlyRole(MINTER_ROLE) whenNotPaused returns (uint256 firstTokenId, uint256 minted) {
+        // The data contract's code is a STOP byte (so a call to it does nothing) then the addresses: CREATE pays
+        // 200 gas per byte of it, 4,000 per token, and the loop adds the Transfer log and a comparison per token;
+        // the roster's record, the campaign's marks and the series slot are written once.
         if (campaignId == bytes32(0)) revert CollectibleInvalidCampaignId();
         uint256 length = recipients.length;
         if (length == 0) revert CollectibleInvalidQuantity(0);
