@@ -12,18 +12,18 @@ import {CollectibleTransferPolicy} from "./CollectibleTransferPolicy.sol";
  * Token ids encode their series and serial: `tokenId = seriesId * SERIES_STRIDE + serial`, so neither is stored.
  * Each series carries a cap, a transfer policy and hold period (copied into every token it mints), a base URI
  * and a claim Merkle root. Serials are taken in order by {_reserve}, which every mint (direct, batch, airdrop,
- * claim) goes through: it checks the series once per mint and keeps the first serial of every mint a written
- * ownership slot, as the core's lazy runs need.
+ * claim, roster) goes through: it checks the series once per mint.
  */
 abstract contract CollectibleSeries is CollectibleTransferPolicy {
     /// @notice Token ids of series `s` are `s * SERIES_STRIDE + serial`, serial from 1 to the series cap.
     uint256 public constant SERIES_STRIDE = 1_000_000;
 
-    /// @notice Largest {mintBatch}: bounds the back-scan of a lazily owned run (about 2,100 gas a token).
+    /// @notice Largest {mintBatch}: one lazy run, shorter than a word of the run-start bitmap.
     uint256 public constant MAX_MINT_BATCH = 128;
 
     /// @dev A series. First slot: everything a mint reads and writes, so a batch touches it once.
-    // 4 slots, the least its fields need; the first holds 19 bytes.
+    // 4 slots, the least its fields need; the first holds 23 bytes. `rosters` counts the series' roster
+    // airdrops ({CollectibleAirdrop}), in the slot the airdrop writes anyway.
     // solhint-disable-next-line gas-struct-packing
     struct Series {
         uint32 maxSupply;
@@ -33,6 +33,7 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
         uint32 holdSeconds;
         bool closed;
         bool metadataFrozen;
+        uint32 rosters;
         bytes32 merkleRoot;
         string name;
         string baseURI;
@@ -160,7 +161,17 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
         // Fits: minted + quantity <= maxSupply < SERIES_STRIDE < 2**32.
         s.minted = uint32(minted + quantity);
         firstTokenId = seriesId * SERIES_STRIDE + minted + 1;
-        rules = (uint256(s.policy) << _BITPOS_POLICY) | (uint256(s.holdSeconds) << _BITPOS_HOLD);
+        rules = _rulesOf(s);
+    }
+
+    /// @dev The policy bits series `s` gives its tokens (in place in an ownership word); fixed at its creation.
+    function _rulesOf(Series storage s) internal view returns (uint256) {
+        return (uint256(s.policy) << _BITPOS_POLICY) | (uint256(s.holdSeconds) << _BITPOS_HOLD);
+    }
+
+    /// @dev The number of series created; their ids run from 1 to it.
+    function _seriesTotal() internal view returns (uint256) {
+        return _seriesCount;
     }
 
     /**
@@ -184,12 +195,6 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
     /// @dev Returns series `seriesId`, created or not (an uncreated one reads as zeros).
     function _seriesAt(uint256 seriesId) internal view returns (Series storage) {
         return _series[seriesId];
-    }
-
-    /// @dev Serials 1 to the series' minted count exist or were burned.
-    function _isMinted(uint256 tokenId) internal view override returns (bool) {
-        (uint256 seriesId, uint256 serial) = _split(tokenId);
-        return serial != 0 && serial <= _series[seriesId].minted;
     }
 
     /**

@@ -131,6 +131,23 @@ interface ICollectible {
     );
 
     /**
+     * @dev Emitted by an {airdropRoster} call that minted, before its {AirdropExecuted}: roster `index` of series
+     * `seriesId` keeps the owners of tokens `firstTokenId` to `firstTokenId + count - 1` as the code of `pointer`.
+     * @param seriesId The series the tokens belong to.
+     * @param index The roster's number in the series, from 0 (see {roster}).
+     * @param pointer The data contract: a STOP byte, then the owners' 20-byte addresses in token order.
+     * @param firstTokenId The roster's first token.
+     * @param count The number of tokens in the roster.
+     */
+    event RosterStored(
+        uint256 indexed seriesId,
+        uint256 index,
+        address pointer,
+        uint256 firstTokenId,
+        uint256 count
+    );
+
+    /**
      * @dev Emitted when the default ERC-2981 royalty changes, at deployment or by {setDefaultRoyalty}.
      * @param receiver The account royalties are paid to.
      * @param feeNumerator The royalty, in basis points of the sale price.
@@ -190,6 +207,30 @@ interface ICollectible {
      * @param count The number of recipients.
      */
     error CollectibleInvalidMemberRange(uint256 firstIndex, uint256 count);
+
+    /**
+     * @dev The recipients of an {airdropRoster} are not whole 20-byte addresses, or more than `MAX_ROSTER`.
+     * @param length The length of the packed recipients, in bytes.
+     */
+    error CollectibleInvalidRosterLength(uint256 length);
+
+    /**
+     * @dev The recipients of an {airdropRoster} are not sorted: `next` comes right after `previous` among the
+     * tokens it would mint, and is a smaller number.
+     * @param previous The recipient before.
+     * @param next The recipient after it, smaller.
+     */
+    error CollectibleRosterNotSorted(address previous, address next);
+
+    /**
+     * @dev Series `seriesId` has no roster `index`.
+     * @param seriesId The series.
+     * @param index The roster number asked for.
+     */
+    error CollectibleUnknownRoster(uint256 seriesId, uint256 index);
+
+    /// @dev The data contract of an {airdropRoster} could not be created (the transaction ran short of gas).
+    error CollectibleRosterNotStored();
 
     /**
      * @dev The metadata of series `seriesId` is frozen.
@@ -405,6 +446,62 @@ interface ICollectible {
         uint256 firstIndex,
         address[] calldata recipients
     ) external returns (uint256 firstTokenId, uint256 minted);
+
+    /**
+     * @dev Roster airdrop: the same campaign, members, marks, serials, policies and {AirdropExecuted} event as
+     * {airdrop} (a replay or an overlapping batch mints nothing for members already marked by either), but the
+     * owners of the new tokens are written once as the code of a new data contract (SSTORE2) instead of one
+     * ownership slot and one balance slot per token: the tokens' {IERC721-ownerOf}, {IERC721-balanceOf},
+     * approvals, transfers and burns are the same as an {airdrop}'s, and a token's hold clock starts at this
+     * call. The first transfer of a roster token writes its ownership slot.
+     *
+     * `recipients` is packed: 20 bytes per member, members `firstIndex`, `firstIndex + 1`, … in order, sorted
+     * ascending as numbers (repeats allowed), so that {IERC721-balanceOf} finds an owner in each roster by
+     * binary search. The off-chain planner numbers members by their place in the sorted member list, so any
+     * batch of consecutive members is sorted.
+     *
+     * Requirements: as {airdrop}; `recipients` holds 1 to `MAX_ROSTER` whole addresses
+     * ({CollectibleInvalidQuantity} for none, {CollectibleInvalidRosterLength} otherwise); the recipients of
+     * the tokens minted are sorted ({CollectibleRosterNotSorted}) and not the zero address
+     * ({IERC721Errors-ERC721InvalidReceiver}).
+     *
+     * Emits a {IERC721-Transfer} event per token, an {IERC5192-Locked} event per token for a soulbound series,
+     * and, when anything was minted, one {RosterStored} then one {AirdropExecuted} event.
+     *
+     * @param seriesId The series to mint from.
+     * @param campaignId The sender's id of the campaign: non-zero, the same for every batch of it.
+     * @param firstIndex The campaign member number of the first recipient.
+     * @param recipients The members' wallets, 20 bytes each, sorted ascending.
+     * @return firstTokenId The first token minted, or 0 when every member was already served.
+     * @return minted The number of tokens minted (the recipients whose member was not served before).
+     */
+    function airdropRoster(
+        uint256 seriesId,
+        bytes32 campaignId,
+        uint256 firstIndex,
+        bytes calldata recipients
+    ) external returns (uint256 firstTokenId, uint256 minted);
+
+    /**
+     * @dev Returns the number of rosters of series `seriesId` (its {airdropRoster} calls that minted).
+     * @param seriesId The series.
+     * @return The number of rosters; roster numbers run from 0 to this minus one.
+     */
+    function rosterCount(uint256 seriesId) external view returns (uint256);
+
+    /**
+     * @dev Returns roster `index` of series `seriesId`, which must exist ({CollectibleUnknownRoster}).
+     * @param seriesId The series.
+     * @param index The roster's number in the series.
+     * @return pointer The data contract holding the owners.
+     * @return firstTokenId The roster's first token.
+     * @return count The number of tokens in the roster.
+     * @return airdroppedAt The timestamp of the airdrop, where its tokens' hold clocks start.
+     */
+    function roster(
+        uint256 seriesId,
+        uint256 index
+    ) external view returns (address pointer, uint256 firstTokenId, uint256 count, uint256 airdroppedAt);
 
     /**
      * @dev Returns whether member `memberIndex` of campaign `campaignId` of series `seriesId`, sent by

@@ -5,6 +5,7 @@ import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.s
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Utils.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IERC5192} from "../interfaces/IERC5192.sol";
 
@@ -20,19 +21,28 @@ import {IERC5192} from "../interfaces/IERC5192.sol";
  * - bits [0, 160): owner
  * - bits [160, 200): timestamp at which the owner acquired the token (40 bits last until the year 36812)
  * - bit 200: burned
- * - bit 201: the slot of the next token id is initialized (see below)
- * - bits [202, 216): zero
+ * - bits [200, 216) beyond it: zero in an ownership slot; bits [202, 210) of a run word hold the run's length
+ *   (see below)
  * - bits [216, 256): extra data chosen by the extension at mint and kept unchanged by transfers
  *   ({Collectible} keeps the transfer policy and the hold period there)
  *
- * The balance of `owner` is the whole word `_balances[owner]`, at `keccak256(abi.encode(owner, _balances.slot))`.
+ * The balance of `owner` is {_rosterBalanceOf} (the tokens minted to `owner` by rosters, which write no balance)
+ * plus the whole word `_balances[owner]`, at `keccak256(abi.encode(owner, _balances.slot))`, read as a signed
+ * two's-complement delta: every mint that writes a balance adds, every transfer and burn adds and subtracts, all
+ * wrapping, so a roster holder who gives its token away stores -1 and {balanceOf} still adds up exactly.
  *
- * Lazy runs. {_safeMintRun} writes only the slot of the first token of its run, as ERC721A does; the owner of a
- * later token in the run is found by scanning back to the nearest written slot ({_packedOwnershipOf}), and a
- * transfer or burn writes the next slot ({_initializeNext}) before it changes its own. {_mint} and {_mintEach}
- * write every slot. A written slot is never zero (it
- * always holds an owner), so zero means "not written". The extension says which token ids exist through
- * {_isMinted} and guarantees the scan's stop: the first token id of every mint is written.
+ * Rosters. An extension may own tokens whose slot was never written and which no lazy run covers (the roster
+ * airdrop keeps their owners as contract code): {_rosterOwnershipOf} returns their ownership word. A lookup asks
+ * it when no run covers the token.
+ *
+ * Lazy runs. {_safeMintRun} of more than one token writes no ownership slot: it writes the run's ownership word
+ * once, with the run's length in bits [202, 210), in `_runOwnerships[firstTokenId]`, and sets bit
+ * `firstTokenId % 256` of `_runStarts[firstTokenId / 256]`. The owner of a token whose own slot is zero is
+ * then found in a bounded number of reads ({_runOwnershipOf}): the highest run start at or below it in its
+ * word of the bitmap or, as a run is at most 256 tokens, the word before; then that run's word, if the run
+ * reaches the token. A transfer or burn writes only the token's own slot, which from then on takes precedence,
+ * so the run word never changes and no neighbour's slot is ever written. {_mint} and {_mintEach} write every
+ * slot. A written slot is never zero (it always holds an owner), so zero means "not written".
  *
  * Hooks. {_beforeTransfer} runs first in every transfer (a pause, say), {_authorizeTransfer} decides who may move
  * a token (the default is ERC-721's owner, operator or approved address), {_authorizeApproval} may refuse an
@@ -43,7 +53,9 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
 
     uint256 private constant _BITMASK_ADDRESS = (1 << 160) - 1;
     uint256 private constant _BITMASK_BURNED = 1 << 200;
-    uint256 private constant _BITMASK_NEXT_INITIALIZED = 1 << 201;
+    /// @dev Position of a run's length in its run word (8 bits; a run has at most 255 tokens).
+    uint256 private constant _BITPOS_RUN_LENGTH = 202;
+    uint256 private constant _BITMASK_RUN_LENGTH = 0xff << _BITPOS_RUN_LENGTH;
 
     /// @dev Position of the acquisition timestamp in an ownership word.
     uint256 internal constant _BITPOS_ACQUIRED_AT = 160;
@@ -57,16 +69,27 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // ------------------------------------------------------------------ storage
 
     mapping(uint256 tokenId => uint256 packed) private _packedOwnerships;
+    mapping(uint256 firstTokenId => uint256 packed) private _runOwnerships;
+    mapping(uint256 wordIndex => uint256 starts) private _runStarts;
     mapping(address owner => uint256 balance) private _balances;
     mapping(uint256 tokenId => address approved) private _tokenApprovals;
     mapping(address owner => mapping(address operator => bool approved)) private _operatorApprovals;
 
     // ------------------------------------------------------------ ERC-721 views
 
-    /// @inheritdoc IERC721
+    /**
+     * @inheritdoc IERC721
+     * @dev Adds the tokens rosters minted to `owner` ({_rosterBalanceOf}): in {Collectible} a binary search
+     * of every roster of the collection, so its gas grows linearly with the number of rosters (about 10,000
+     * each), whether `owner` is in them or not; without rosters it is one read.
+     */
     function balanceOf(address owner) external view returns (uint256) {
         if (owner == address(0)) revert ERC721InvalidOwner(address(0));
-        return _balances[owner];
+        // The stored word is a signed delta (see the contract's storage layout): the sum wraps back to the
+        // true, non-negative count.
+        unchecked {
+            return _balances[owner] + _rosterBalanceOf(owner);
+        }
     }
 
     /// @inheritdoc IERC721
@@ -129,17 +152,13 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         _authorizeTransfer(prev, tokenId);
         if (owner != from) revert ERC721IncorrectOwner(from, tokenId, owner);
 
-        // Cannot underflow: `from` owns `tokenId`, so its balance is at least one. Cannot overflow: a balance is
-        // at most the number of tokens ever minted, far below 2**256.
+        // Signed deltas (see the storage layout): `from` may store zero (its token came from a roster) and wraps
+        // to -1; the sum with the roster count is the true balance.
         unchecked {
             --_balances[from];
             ++_balances[to];
         }
-        // Tested here rather than in {_initializeNext}: the usual token has the bit, and skips the call. A bit of the
-        // ownership word, not the timestamp slither's incorrect-equality detector sees beside it.
-        // slither-disable-next-line incorrect-equality
-        if (prev & _BITMASK_NEXT_INITIALIZED == 0) _initializeNext(tokenId, prev);
-        _packedOwnerships[tokenId] = _pack(to, prev & _BITMASK_EXTRA) | _BITMASK_NEXT_INITIALIZED;
+        _packedOwnerships[tokenId] = _pack(to, prev & _BITMASK_EXTRA);
         emit Transfer(from, to, tokenId);
     }
 
@@ -155,12 +174,6 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     }
 
     // -------------------------------------------------------------------- hooks
-
-    /**
-     * @dev Whether `tokenId` was minted (burned or not). The extension knows which ids its mints took; the core
-     * asks before scanning back over unwritten slots and before writing the slot after a token.
-     */
-    function _isMinted(uint256 tokenId) internal view virtual returns (bool);
 
     /// @dev Runs first in {transferFrom} and the safe transfers, before any other check. Does nothing here.
     // A hook: the default is to do nothing, extensions override it.
@@ -186,6 +199,15 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // solhint-disable-next-line no-empty-blocks
     function _authorizeApproval(uint256 /* packed */, uint256 /* tokenId */) internal view virtual {}
 
+    /**
+     * @dev The ownership word of `tokenId`, whose slot is unwritten and which no run covers, when a roster owns
+     * it; zero when none does (the token was never minted).
+     */
+    function _rosterOwnershipOf(uint256 tokenId) internal view virtual returns (uint256);
+
+    /// @dev The number of tokens rosters minted to `owner` (whatever happened to them since).
+    function _rosterBalanceOf(address owner) internal view virtual returns (uint256);
+
     /// @dev Whether tokens minted with these extra data (or ownership word) are soulbound. None are here.
     function _isLocked(uint256 /* packed */) internal pure virtual returns (bool) {
         return false;
@@ -200,7 +222,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * Emits a {Transfer} event, and an {IERC5192-Locked} event when {_isLocked} says so.
      */
     function _mint(address to, uint256 tokenId, uint256 extra) internal {
-        _packedOwnerships[tokenId] = _pack(to, extra) | _BITMASK_NEXT_INITIALIZED;
+        _packedOwnerships[tokenId] = _pack(to, extra);
         // Cannot overflow: a balance is at most the number of tokens ever minted, far below 2**256.
         unchecked {
             ++_balances[to];
@@ -211,29 +233,74 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
 
     /**
      * @dev Mints the `quantity` consecutive ids from `firstTokenId`, none of which may exist, to `to` (not the
-     * zero address) with extra data `extra`, writing one ownership slot for the whole run. When `to` is a
-     * contract it must implement {IERC721Receiver-onERC721Received}, called once per token.
+     * zero address) with extra data `extra`, as one lazy run (see the storage layout): one run word and one bit
+     * of the run starts for the whole run. `quantity` is from 1 to 255 (a run of one writes the token's own
+     * slot instead). When `to` is a contract it must implement {IERC721Receiver-onERC721Received}, called once
+     * per token.
      *
      * Emits one {Transfer} event per token, and an {IERC5192-Locked} event per token when {_isLocked} says so.
      */
     function _safeMintRun(address to, uint256 firstTokenId, uint256 quantity, uint256 extra) internal {
-        // A run of one has no unwritten successor.
-        _packedOwnerships[firstTokenId] = _pack(to, extra) | (quantity == 1 ? _BITMASK_NEXT_INITIALIZED : 0);
+        if (quantity == 1) {
+            _packedOwnerships[firstTokenId] = _pack(to, extra);
+        } else {
+            _runOwnerships[firstTokenId] = _pack(to, extra) | (quantity << _BITPOS_RUN_LENGTH);
+            _runStarts[firstTokenId >> 8] |= 1 << (firstTokenId & 0xff);
+        }
         // Cannot overflow: a balance is at most the number of tokens ever minted, far below 2**256.
         unchecked {
             _balances[to] += quantity;
         }
-        bool soulbound = _isLocked(extra);
-        uint256 end = firstTokenId + quantity;
-        for (uint256 tokenId = firstTokenId; tokenId < end; ++tokenId) {
-            emit Transfer(address(0), to, tokenId);
-            if (soulbound) emit IERC5192.Locked(tokenId);
-        }
+        _emitRun(to, firstTokenId, quantity, _isLocked(extra));
         if (to.code.length != 0) {
+            uint256 end = firstTokenId + quantity;
             for (uint256 tokenId = firstTokenId; tokenId < end; ++tokenId) {
                 ERC721Utils.checkOnERC721Received(_msgSender(), address(0), to, tokenId, "");
             }
         }
+    }
+
+    /**
+     * @dev Emits the {Transfer} events (and {IERC5192-Locked} ones when `soulbound`) of a run of `quantity`
+     * tokens from `firstTokenId` to `to`. In assembly, two tokens a turn: a batch mint's cost is its logs.
+     */
+    function _emitRun(address to, uint256 firstTokenId, uint256 quantity, bool soulbound) private {
+        bytes32 transferTopic = Transfer.selector;
+        bytes32 lockedTopic = IERC5192.Locked.selector;
+        // `switch soulbound` tests a bool, not a timestamp: slither's detectors read it as a comparison with one.
+        // slither-disable-start incorrect-equality,timestamp
+        // "memory-safe": the block writes only the scratch word at 0x00 (a Locked log's data).
+        // Inline assembly: Solidity's `emit` builds memory and checks the counter per token.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // Cannot overflow: the caller reserved these ids inside one series.
+            let end := add(firstTokenId, quantity)
+            let tokenId := firstTokenId
+            switch soulbound
+            case 0 {
+                let pairsEnd := sub(end, and(quantity, 1))
+                for {} lt(tokenId, pairsEnd) {
+                    tokenId := add(tokenId, 2)
+                } {
+                    // Transfer(address(0), to, tokenId): all three arguments indexed, no data.
+                    log4(0, 0, transferTopic, 0, to, tokenId)
+                    log4(0, 0, transferTopic, 0, to, add(tokenId, 1))
+                }
+                if lt(tokenId, end) {
+                    log4(0, 0, transferTopic, 0, to, tokenId)
+                }
+            }
+            default {
+                for {} lt(tokenId, end) {
+                    tokenId := add(tokenId, 1)
+                } {
+                    log4(0, 0, transferTopic, 0, to, tokenId)
+                    mstore(0x00, tokenId)
+                    log1(0x00, 0x20, lockedTopic)
+                }
+            }
+        }
+        // slither-disable-end incorrect-equality,timestamp
     }
 
     /**
@@ -244,8 +311,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * What the caller must have checked, once for the whole batch, so that the loop checks nothing per token but
      * the recipient ({CollectibleAirdrop} does it with {CollectibleSeries-_reserve}): `recipients` is not empty;
      * the ids `firstTokenId` to `firstTokenId + recipients.length - 1` were never minted (so their slots are
-     * zero and no balance or approval refers to them), and {_isMinted} already counts them (the series' minted
-     * count was raised first), so a lookup of any of them during or after the batch finds its own slot. The ids
+     * zero and no balance or approval refers to them). The ids
      * stay inside one series, below its cap and far below 2**256, so `tokenId + 1` cannot overflow.
      *
      * Requirements: no recipient is the zero address or a word with dirty upper bits (either reverts with
@@ -257,7 +323,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * the two unavoidable cold writes (ownership word, balance) and the {Transfer} log. It is equivalent to:
      *
      * ```solidity
-     * uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra | _BITMASK_NEXT_INITIALIZED;
+     * uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra;
      * for (uint256 i = 0; i < recipients.length; ++i) {
      *     address to = recipients[i]; // Solidity reverts without data on dirty upper bits
      *     if (to == address(0)) revert ERC721InvalidReceiver(address(0));
@@ -275,8 +341,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // Most of its lines are the step-by-step comments of the assembly.
     // solhint-disable-next-line function-max-lines
     function _mintEach(address[] calldata recipients, uint256 firstTokenId, uint256 extra) internal {
-        // Every token of the batch gets its own slot, so every successor slot is (or will be) written.
-        uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra | _BITMASK_NEXT_INITIALIZED;
+        // Every token of the batch gets its own slot.
+        uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra;
         bool soulbound = _isLocked(extra);
         bytes4 invalidReceiver = ERC721InvalidReceiver.selector;
         bytes32 transferTopic = Transfer.selector;
@@ -349,22 +415,20 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     function _burn(uint256 tokenId, uint256 prev) internal {
         address owner = address(uint160(prev));
         delete _tokenApprovals[tokenId];
-        // Cannot underflow: `owner` owns `tokenId`.
+        // A signed delta: wraps to -1 for a roster token's owner (see {transferFrom}).
         unchecked {
             --_balances[owner];
         }
-        // A bit of the ownership word, not a timestamp (see {transferFrom}).
-        // slither-disable-next-line incorrect-equality
-        if (prev & _BITMASK_NEXT_INITIALIZED == 0) _initializeNext(tokenId, prev);
-        // The owner bits stay, so a back-scan never walks past a burned token into an earlier run.
-        _packedOwnerships[tokenId] = prev | _BITMASK_BURNED | _BITMASK_NEXT_INITIALIZED;
+        // The slot takes precedence over any run or roster from now on; the owner bits stay, so it is never zero.
+        _packedOwnerships[tokenId] = prev | _BITMASK_BURNED;
         emit Transfer(owner, address(0), tokenId);
     }
 
     // ---------------------------------------------------------------- internals
 
     /**
-     * @dev Returns the ownership word of `tokenId`, scanning back over a lazily owned run if needed.
+     * @dev Returns the ownership word of `tokenId`: its own slot, else the run that covers it, else its roster.
+     * A bounded number of reads: one slot, one or two bitmap words and a run word, then the roster lookup.
      *
      * Requirements: `tokenId` exists (minted and not burned), else {ERC721NonexistentToken}.
      */
@@ -373,32 +437,43 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         // An unwritten slot is exactly zero; a written one always has owner bits (see {_pack}).
         // slither-disable-next-line incorrect-equality
         if (packed == 0) {
-            if (!_isMinted(tokenId)) revert ERC721NonexistentToken(tokenId);
-            // The first token id of every mint is written, so the scan stops within that mint's run. Cannot
-            // underflow for the same reason.
-            uint256 id = tokenId;
-            unchecked {
-                do {
-                    packed = _packedOwnerships[--id];
-                } while (packed == 0);
-            }
+            packed = _runOwnershipOf(tokenId);
+            // slither-disable-next-line incorrect-equality
+            if (packed == 0) packed = _rosterOwnershipOf(tokenId);
+            // Neither: never minted.
+            // slither-disable-next-line incorrect-equality
+            if (packed == 0) revert ERC721NonexistentToken(tokenId);
         }
         if (packed & _BITMASK_BURNED != 0) revert ERC721NonexistentToken(tokenId);
+    }
+
+    /**
+     * @dev The ownership word of the lazy run covering `tokenId`, or zero when none does: the highest run start
+     * at or below `tokenId` in its bitmap word, else in the word before (a run is shorter than a word, so its
+     * start is in one of the two), then the run's word if the run reaches `tokenId`.
+     */
+    function _runOwnershipOf(uint256 tokenId) private view returns (uint256) {
+        uint256 wordIndex = tokenId >> 8;
+        // The starts at or below `tokenId` in its word: bits 0 to `tokenId % 256`.
+        uint256 starts = _runStarts[wordIndex] & (type(uint256).max >> (0xff - (tokenId & 0xff)));
+        // slither-disable-next-line incorrect-equality
+        if (starts == 0) {
+            // slither-disable-next-line incorrect-equality
+            if (wordIndex == 0) return 0;
+            starts = _runStarts[--wordIndex];
+            // slither-disable-next-line incorrect-equality
+            if (starts == 0) return 0;
+        }
+        uint256 start = (wordIndex << 8) | Math.log2(starts);
+        uint256 word = _runOwnerships[start];
+        // Cannot underflow: `start` is at most `tokenId`.
+        if (tokenId - start >= (word >> _BITPOS_RUN_LENGTH) & 0xff) return 0;
+        return word & ~_BITMASK_RUN_LENGTH;
     }
 
     /// @dev Returns the timestamp at which the owner in ownership word `packed` acquired the token.
     function _acquiredAtOf(uint256 packed) internal pure returns (uint256) {
         return uint40(packed >> _BITPOS_ACQUIRED_AT);
-    }
-
-    /**
-     * @dev Before token `tokenId` (ownership word `prev`, whose next-initialized bit is clear) changes hands, writes
-     * `prev` into the slot of the next token if that token exists and was found by scanning back over `tokenId`.
-     */
-    function _initializeNext(uint256 tokenId, uint256 prev) private {
-        uint256 next = tokenId + 1;
-        if (_packedOwnerships[next] != 0) return;
-        if (_isMinted(next)) _packedOwnerships[next] = prev;
     }
 
     function _pack(address owner, uint256 extra) private view returns (uint256) {
