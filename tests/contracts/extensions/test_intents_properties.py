@@ -4,7 +4,9 @@ timestamp), checked after every step against a model:
 
 - a signature moves a token at most once, however often it is submitted, and only while the owner and the
   acquisition time it was signed for are still the token's;
-- no signed gift ever moves a soulbound token, or a ``GiftAfterHold`` token before its hold is over.
+- no signed gift ever moves a soulbound token, or a ``GiftAfterHold`` token before its hold is over;
+- a voucher id is claimed at most once, only while its signer holds the role, and never past the signer's cap
+  (which the admin moves up and down in the sequence).
 
 Each example starts from a chain snapshot and is rolled back (``chain.isolate()`` swallows failed assertions in
 Ape 0.8, see test_invariants.py).
@@ -15,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from collectibles.chain.intents import contract_domain, intent_call, sign_intent
-from collectibles.domain.intents import Gift
+from collectibles.domain.intents import Gift, Voucher
 from collectibles.domain.tokens import TransferPolicy
 
 HOLD = 100
@@ -196,3 +198,60 @@ def test_signed_gifts__covering_sequence__each_signature_once_and_policy_kept(
         chain.restore(snapshot)
     # Signatures 0 (the free token) and 1 (the gift token, after its hold) moved their tokens, once each.
     assert sorted(model.used) == [0, 1]
+
+
+# ------------------------------------------------------------------ vouchers
+
+voucher_op = st.one_of(
+    st.tuples(st.just("claim"), st.integers(0, 5), holder),  # voucher id, recipient
+    st.tuples(st.just("cap"), st.integers(0, 4)),  # the admin sets the signer's cap
+    st.tuples(st.just("revoke"), st.booleans()),  # revoke (True) or grant (False) the role
+)
+
+
+@settings(SETTINGS, max_examples=8)
+@given(operations=st.lists(voucher_op, min_size=1, max_size=10))
+def test_vouchers__random_sequences__each_id_once_within_cap_and_role(
+    chain, deploy_collectible, admin, accounts, fan, friend, operator, stranger, operations
+):
+    nft = deploy_collectible()
+    nft.createSeries("Court", 50, int(TransferPolicy.FREE), 0, "", sender=admin)
+    signer, holders, role = accounts[8], [fan, friend, operator], nft.VOUCHER_SIGNER_ROLE()
+    domain = contract_domain(nft)
+    deadline = chain.pending_timestamp + 3600
+    snapshot = chain.snapshot()
+    try:
+        nft.grantRole(role, signer, sender=admin)
+        used, cap, authorized = set(), 0, True
+        for op in operations:
+            if op[0] == "cap":
+                cap = op[1]
+                nft.setVoucherAllowance(signer, 1, cap, sender=admin)
+            elif op[0] == "revoke":
+                authorized = not op[1]
+                (nft.revokeRole if op[1] else nft.grantRole)(role, signer, sender=admin)
+            else:
+                voucher = Voucher(1, holders[op[2]].address, op[1], deadline)
+                due = authorized and cap > len(used) and op[1] not in used
+                supply = nft.totalSupply()
+                try:
+                    nft.claimVoucher(
+                        *_voucher_args(voucher),
+                        sign_intent(signer, domain, voucher),
+                        sender=stranger,
+                    )
+                    claimed = True
+                except Exception:  # noqa: BLE001 - any revert is a refusal; `due` says whether one was due
+                    claimed = False
+                assert claimed == due, f"voucher {op[1]}: claimed={claimed}, the rules say {due}"
+                assert nft.totalSupply() == supply + claimed
+                if claimed:
+                    used.add(op[1])
+            assert nft.voucherAllowance(signer, 1) == (cap, len(used))
+            assert [nft.isVoucherUsed(signer, i) for i in range(6)] == [i in used for i in range(6)]
+    finally:
+        chain.restore(snapshot)
+
+
+def _voucher_args(voucher):
+    return voucher.series_id, voucher.to, voucher.voucher_id, voucher.deadline
