@@ -39,6 +39,10 @@ abstract contract CollectibleIntents is CollectibleSeries, EIP712, ICollectibleI
         keccak256("Voucher(uint256 seriesId,address to,uint256 voucherId,uint256 deadline)");
     // solhint-enable gas-small-strings
 
+    /// @dev Gas an ERC-1271 owner's `isValidSignature` may use: enough for a smart account verifying a passkey
+    /// in Solidity, and a bound on what one hostile wallet can burn of a {relay} batch.
+    uint256 private constant _ERC1271_GAS = 500_000;
+
     /// @dev A signer's bounds for one series, in one slot: the cap (zero forbids the series) and the count claimed.
     struct VoucherAllowance {
         uint128 cap;
@@ -186,25 +190,29 @@ abstract contract CollectibleIntents is CollectibleSeries, EIP712, ICollectibleI
     }
 
     /**
-     * @dev Whether contract `owner` accepts `signature` over `digest` under ERC-1271: a static call that returns at
-     * least a word holding the magic value {IERC1271-isValidSignature}'s selector. A revert, a short answer or
-     * any other value is a refusal. (OpenZeppelin's {SignatureChecker} does the same but pulls in code that needs
-     * Cancun's `mcopy`; this collection targets Shanghai.)
+     * @dev Whether contract `owner` accepts `signature` over `digest` under ERC-1271: a static call, given at most
+     * `_ERC1271_GAS`, that returns at least a word holding the magic value {IERC1271-isValidSignature}'s
+     * selector. A revert, running out of gas, a short answer or any other value is a refusal. (OpenZeppelin's
+     * {SignatureChecker} does the same, unbounded, but pulls in code that needs Cancun's `mcopy`; this collection
+     * targets Shanghai.)
      */
     function _isValidERC1271Signature(
         address owner,
         bytes32 digest,
         bytes calldata signature
     ) private view returns (bool) {
-        // Only for a contract owner, whose answer is the point; returndata is bounded by the gas it is given.
-        // slither-disable-next-line low-level-calls
-        (bool ok, bytes memory answer) = owner.staticcall(
-            abi.encodeCall(IERC1271.isValidSignature, (digest, signature))
-        );
-        // The magic value is one exact word, compared as ERC-1271 says; no timestamp is involved.
-        // slither-disable-next-line incorrect-equality,timestamp
-        return
-            ok && answer.length >= 32 && abi.decode(answer, (bytes32)) == bytes32(IERC1271.isValidSignature.selector);
+        bytes memory query = abi.encodeCall(IERC1271.isValidSignature, (digest, signature));
+        bool ok;
+        bytes32 answer;
+        // Inline assembly: only the first word of the answer is copied (to the scratch space), so a wallet that
+        // answers with megabytes ("return bomb") costs this contract nothing more.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            ok := staticcall(_ERC1271_GAS, owner, add(query, 0x20), mload(query), 0x00, 0x20)
+            ok := and(ok, gt(returndatasize(), 0x1f))
+            answer := mload(0x00)
+        }
+        return ok && answer == bytes32(IERC1271.isValidSignature.selector);
     }
 
     /**

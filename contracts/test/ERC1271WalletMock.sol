@@ -15,6 +15,8 @@ contract ERC1271WalletMock is IERC1271, IERC721Receiver {
     address public immutable owner;
     /// @dev Whether the wallet refuses every signature.
     bool public refuseAll;
+    /// @dev Whether `isValidSignature` burns all the gas it is given (a hostile wallet in a relay batch).
+    bool public burnGas;
 
     constructor(address owner_) {
         owner = owner_;
@@ -28,8 +30,19 @@ contract ERC1271WalletMock is IERC1271, IERC721Receiver {
         refuseAll = refuse;
     }
 
+    /**
+     * @dev Makes `isValidSignature` loop until it runs out of gas (or answer again).
+     * @param burn Whether to burn the gas.
+     */
+    function setBurnGas(bool burn) external {
+        burnGas = burn;
+    }
+
     /// @inheritdoc IERC1271
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
+        // A test double's hostile mode: spin until the gas runs out.
+        // solhint-disable-next-line no-empty-blocks
+        while (burnGas) {}
         (address signer, , ) = ECDSA.tryRecover(hash, signature);
         return !refuseAll && signer == owner ? IERC1271.isValidSignature.selector : bytes4(0xffffffff);
     }

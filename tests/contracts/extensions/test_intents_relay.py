@@ -176,3 +176,26 @@ def test_relay__empty__does_nothing(collectible, stranger):
     tx = collectible.relay([], sender=stranger)
 
     assert tx.events == []
+
+
+def test_relay__erc1271_wallet_burning_gas__bounded_and_next_intent_runs(
+    project, chain, collectible, gift_series, mint_to, held, domain, admin, fan, friend, stranger
+):
+    wallet = admin.deploy(project.ERC1271WalletMock, fan)
+    token = mint_to(gift_series, wallet)
+    set_next_block_time(chain, collectible.acquiredAt(token) + HOLD_SECONDS)
+    chain.mine()
+    wallet.setBurnGas(True, sender=admin)
+    deadline = chain.pending_timestamp + 3600
+    calls = [
+        gift_call(collectible, domain, fan, token, friend, deadline),  # the wallet spins: refused
+        gift_call(collectible, domain, fan, held[0], friend, deadline),
+    ]
+
+    tx = collectible.relay(calls, sender=stranger, gas_limit=3_000_000)
+
+    assert collectible.ownerOf(token) == wallet.address
+    assert collectible.ownerOf(held[0]) == friend.address
+    assert [log["index"] for log in event_args(tx, collectible.IntentFailed)] == [0]
+    # The wallet burned at most its 500,000 gas, not the batch's.
+    assert tx.gas_used < 700_000
