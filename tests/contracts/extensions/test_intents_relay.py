@@ -199,3 +199,19 @@ def test_relay__erc1271_wallet_burning_gas__bounded_and_next_intent_runs(
     assert [log["index"] for log in event_args(tx, collectible.IntentFailed)] == [0]
     # The wallet burned at most its 500,000 gas, not the batch's.
     assert tx.gas_used < 700_000
+
+
+def test_supports_interface__collectible_intents__true(collectible):
+    signatures = [
+        "giftBySig(uint256,address,uint256,bytes)",
+        "setVoucherAllowance(address,uint256,uint128)",
+        "claimVoucher(uint256,address,uint256,uint256,bytes)",
+        "voucherAllowance(address,uint256)",
+        "isVoucherUsed(address,uint256)",
+        "relay(bytes[])",
+    ]
+    interface = 0
+    for signature in signatures:
+        interface ^= int.from_bytes(keccak(text=signature)[:4], "big")
+
+    assert collectible.supportsInterface(interface.to_bytes(4, "big")) is True
