@@ -71,6 +71,22 @@ def measure() -> list[tuple[str, int, int]]:
         nft.giftBySig(gift.token_id, gift.to, gift.deadline, signature, sender=relayer),
         1,
     )
+    # A smart account (ERC-1271) owning one card: the key check fails first, then the wallet is asked.
+    wallet = admin.deploy(project.ERC1271WalletMock, lone)
+    wallet_token = _minted(nft, nft.mint(series_id, wallet, sender=admin))
+    chain.pending_timestamp += HOLD + 1
+    chain.mine()
+    gift = Gift(
+        wallet_token, fresh.take(1)[0], chain.pending_timestamp + 3600, nft.acquiredAt(wallet_token)
+    )
+    row(
+        "gift by signature, ERC-1271 owner",
+        nft.giftBySig(
+            gift.token_id, gift.to, gift.deadline, sign_intent(lone, domain, gift), sender=relayer
+        ),
+        1,
+    )
+    deadline = chain.pending_timestamp + 3600
     calls = [intent_call(nft, *signed_gift(member, token_id)) for token_id in batch_tokens]
     row(f"relay of {BATCH} gifts (per gift)", nft.relay(calls, sender=relayer), BATCH)
 
