@@ -11,7 +11,9 @@ import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/I
 import {CollectibleAdmin} from "./extensions/CollectibleAdmin.sol";
 import {CollectibleAirdrop} from "./extensions/CollectibleAirdrop.sol";
 import {CollectibleClaims} from "./extensions/CollectibleClaims.sol";
+import {CollectibleIntents} from "./extensions/CollectibleIntents.sol";
 import {CollectibleMetadata} from "./extensions/CollectibleMetadata.sol";
+import {ICollectibleIntents} from "./interfaces/ICollectibleIntents.sol";
 import {IERC5192} from "./interfaces/IERC5192.sol";
 import {IERC6454} from "./interfaces/IERC6454.sol";
 
@@ -29,9 +31,10 @@ import {IERC6454} from "./interfaces/IERC6454.sol";
  * - {CollectibleSeries}: series, serials, direct and batch mints, burns;
  * - {CollectibleAirdrop}: push airdrops, at most one token per campaign member;
  * - {CollectibleClaims}: Merkle allowlist claims;
+ * - {CollectibleIntents}: EIP-712 signed gifts and claim vouchers, relayed by anyone, many per transaction;
  * - {CollectibleMetadata}: name, symbol, per-series base URIs with ERC-4906, freezes, ERC-7572 contract URI.
  */
-contract Collectible is CollectibleAirdrop, CollectibleClaims, CollectibleMetadata {
+contract Collectible is CollectibleAirdrop, CollectibleClaims, CollectibleMetadata, CollectibleIntents {
     /**
      * @dev Sets the collection's `name_` and `symbol_`, makes `admin` the default admin (whose role moves in
      * two steps, `adminTransferDelay` seconds apart) and sets the default royalty unless `royaltyReceiver` is
@@ -44,7 +47,11 @@ contract Collectible is CollectibleAirdrop, CollectibleClaims, CollectibleMetada
         uint48 adminTransferDelay,
         address royaltyReceiver,
         uint96 royaltyFeeNumerator
-    ) CollectibleMetadata(name_, symbol_) AccessControlDefaultAdminRules(adminTransferDelay, admin) {
+    )
+        CollectibleMetadata(name_, symbol_)
+        CollectibleIntents(name_)
+        AccessControlDefaultAdminRules(adminTransferDelay, admin)
+    {
         if (royaltyReceiver != address(0)) {
             _setRoyalty(royaltyReceiver, royaltyFeeNumerator);
         }
@@ -60,6 +67,7 @@ contract Collectible is CollectibleAirdrop, CollectibleClaims, CollectibleMetada
             interfaceId == bytes4(0x49064906) || // ERC-4906, as the ERC defines its id
             interfaceId == type(IERC5192).interfaceId ||
             interfaceId == type(IERC6454).interfaceId ||
+            interfaceId == type(ICollectibleIntents).interfaceId ||
             super.supportsInterface(interfaceId); // ERC-2981, access control and its admin rules, ERC-165
     }
 }

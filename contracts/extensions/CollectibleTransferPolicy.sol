@@ -75,17 +75,16 @@ abstract contract CollectibleTransferPolicy is ERC721Packed, CollectibleAdmin, I
      * `Soulbound` ones revert with {CollectibleSoulbound}; `GiftAfterHold` ones move only by their owner
      * ({CollectibleCallerNotOwner}) once the hold is over ({CollectibleHoldNotOver}).
      */
-    function _authorizeTransfer(uint256 packed, uint256 tokenId) internal override {
+    function _authorizeTransfer(address caller, uint256 packed, uint256 tokenId) internal override {
         // `packed` holds the hold clock (a timestamp) beside the policy, so slither's incorrect-equality
         // detector sees a timestamp in these comparisons; they compare policy bits and never the time.
         // slither-disable-start incorrect-equality
         uint256 policy = _policyOf(packed);
         if (policy == uint8(TransferPolicy.Free)) {
-            super._authorizeTransfer(packed, tokenId);
+            super._authorizeTransfer(caller, packed, tokenId);
         } else if (policy == uint8(TransferPolicy.Soulbound)) {
             revert CollectibleSoulbound(tokenId);
         } else {
-            address caller = _msgSender();
             if (caller != address(uint160(packed))) revert CollectibleCallerNotOwner(tokenId, caller);
             uint256 transferableAt = _transferableAt(packed);
             if (block.timestamp < transferableAt) revert CollectibleHoldNotOver(tokenId, transferableAt);

@@ -145,11 +145,20 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * ownership word; the extra data travel with the token and the acquisition time restarts.
      */
     function transferFrom(address from, address to, uint256 tokenId) public {
+        _transfer(_msgSender(), from, to, tokenId);
+    }
+
+    /**
+     * @dev {transferFrom} on behalf of `caller`, the account {_authorizeTransfer} judges: the sender for
+     * {transferFrom}, the owner whose signature an extension checked for a signed gift. Does not call
+     * {IERC721Receiver-onERC721Received}.
+     */
+    function _transfer(address caller, address from, address to, uint256 tokenId) internal {
         _beforeTransfer();
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
         uint256 prev = _packedOwnershipOf(tokenId);
         address owner = address(uint160(prev));
-        _authorizeTransfer(prev, tokenId);
+        _authorizeTransfer(caller, prev, tokenId);
         if (owner != from) revert ERC721IncorrectOwner(from, tokenId, owner);
 
         // Signed deltas (see the storage layout): `from` may store zero (its token came from a roster) and wraps
@@ -181,13 +190,12 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     function _beforeTransfer() internal view virtual {}
 
     /**
-     * @dev Reverts unless the caller may move `tokenId`, whose ownership word is `packed`, and clears what the
+     * @dev Reverts unless `caller` may move `tokenId`, whose ownership word is `packed`, and clears what the
      * transfer consumes. Here as in ERC-721: the owner, an operator of the owner or the approved address may move
      * it ({ERC721InsufficientApproval}), and the approval is cleared.
      */
-    function _authorizeTransfer(uint256 packed, uint256 tokenId) internal virtual {
+    function _authorizeTransfer(address caller, uint256 packed, uint256 tokenId) internal virtual {
         address owner = address(uint160(packed));
-        address caller = _msgSender();
         if (caller != owner && !isApprovedForAll(owner, caller) && _tokenApprovals[tokenId] != caller) {
             revert ERC721InsufficientApproval(caller, tokenId);
         }
