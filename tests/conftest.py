@@ -7,6 +7,7 @@ its fixtures left, and whatever the test itself sends is rolled back afterwards.
 import subprocess
 
 import pytest
+from utils.chain_time import HOLD_SECONDS
 
 from collectibles.domain.tokens import TransferPolicy
 
@@ -145,10 +146,6 @@ def receiver(project, admin):
 def non_receiver(project, admin):
     """A contract without onERC721Received."""
     return admin.deploy(project.NonReceiverMock)
-
-
-HOLD_SECONDS = 90 * 24 * 60 * 60
-"""Topnod's gifting hold: 90 days."""
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 DAY = 24 * 60 * 60
 
+HOLD_SECONDS = 90 * DAY
+"""Topnod's gifting hold: 90 days."""
+
 
 def block_timestamp(chain, receipt) -> int:
     """The timestamp of the block that included ``receipt``."""

@@ -7,9 +7,8 @@ and every move (transfer, burn, approval) must behave as for a token of a normal
 """
 
 import pytest
-from conftest import HOLD_SECONDS
 from eth_utils import to_checksum_address
-from utils.chain_time import block_timestamp, mine_at, set_next_block_time
+from utils.chain_time import HOLD_SECONDS, block_timestamp, mine_at, set_next_block_time
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 

@@ -11,8 +11,7 @@ the current timestamp cannot be gifted by signature (``CollectibleGiftTooSoon``,
 import dataclasses
 
 import pytest
-from conftest import HOLD_SECONDS
-from utils.chain_time import block_timestamp, set_next_block_time
+from utils.chain_time import HOLD_SECONDS, block_timestamp, set_next_block_time
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 

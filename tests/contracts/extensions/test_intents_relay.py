@@ -6,10 +6,9 @@ with its own address (the ERC-2771 × multicall spoofing: no address is ever app
 """
 
 import pytest
-from conftest import HOLD_SECONDS
 from eth_abi import encode
 from eth_utils import keccak
-from utils.chain_time import set_next_block_time
+from utils.chain_time import HOLD_SECONDS, set_next_block_time
 from utils.logs import event_args
 
 from collectibles.chain.intents import contract_domain, intent_call, sign_intent

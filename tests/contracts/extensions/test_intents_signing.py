@@ -2,8 +2,7 @@
 voucher; the digests and the signatures agree, and the contract accepts what ethers signed."""
 
 import pytest
-from conftest import HOLD_SECONDS
-from utils.chain_time import set_next_block_time
+from utils.chain_time import HOLD_SECONDS, set_next_block_time
 from utils.ethers import ethers_sign
 
 from collectibles.chain.intents import contract_domain, sign_intent

@@ -6,7 +6,7 @@ fixtures created on the shared one.
 """
 
 import pytest
-from conftest import HOLD_SECONDS
+from utils.chain_time import HOLD_SECONDS
 from utils.logs import event_args
 from utils.reverts import reverts
 

@@ -8,8 +8,7 @@ whatever the chain clock says when the test starts.
 """
 
 import pytest
-from conftest import HOLD_SECONDS
-from utils.chain_time import block_timestamp, mine_at, set_next_block_time
+from utils.chain_time import HOLD_SECONDS, block_timestamp, mine_at, set_next_block_time
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
