@@ -82,9 +82,9 @@ else
 	$(BIN)/ape run demo
 endif
 
+# gas.py prints our gas table and then ours beside the peers' (it runs peers.py's measurement on its chain).
 bench: compile
 	$(BIN)/python benchmarks/gas.py
-	$(BIN)/python benchmarks/peers.py
 	$(BIN)/python benchmarks/airdrop.py
 	$(BIN)/python benchmarks/metadata.py
 	$(BIN)/python benchmarks/members.py

@@ -1,13 +1,16 @@
-"""Gas figures of Collectible on a local Anvil, printed as a table. A measurement, not a test.
+"""Gas figures of Collectible on a local Anvil, printed as a table, then beside the peers. Not a test.
 
 Run with ``make bench``. Every figure is a whole transaction's gas (21,000 base and calldata included)
-divided by the tokens it minted or moved; recipients are fresh addresses unless said otherwise.
+divided by the tokens it minted or moved; recipients are fresh addresses unless said otherwise. The second
+table puts our figures beside Solady's, ERC721A's and OpenZeppelin's ERC721 (``benchmarks/peers.py``: the
+npm libraries compiled here, measured on the same Anvil with recipients drawn the same way).
 """
 
 from __future__ import annotations
 
 import sys
 
+import peers
 from _chain import Fresh
 from ape import accounts, chain, networks, project
 from eth_utils import keccak, to_checksum_address
@@ -174,9 +177,37 @@ def _series(nft, admin, name: str, policy: TransferPolicy, hold: int) -> int:
     return tx.events.filter(nft.SeriesCreated)[0].seriesId
 
 
+BESIDE_PEERS = (
+    # (our row, the peers' row, how ours differs)
+    ("airdrop 500, gift series", peers.AIRDROP.format(size=500), ""),
+    ("roster 1,000, gift series", peers.AIRDROP.format(size=1_000), "ours: roster airdrop"),
+    ("mintBatch 100 to a fresh address", peers.BATCH_MINT, ""),
+    ("mint 1 (gift series)", peers.SINGLE_MINT, ""),
+    ("gift transfer after the hold", peers.TRANSFER, "ours: to a holder"),
+    (
+        "worst transfer inside a full mintBatch run",
+        peers.TRANSFER_IN_BATCH,
+        "ours: worst of 128, to a holder",
+    ),
+)
+
+
+def beside_peers(ours: dict[str, float], theirs: dict[str, dict[str, peers.Figure]]) -> str:
+    """One table: each operation's gas per token for Collectible and for every peer."""
+    names = list(peers.PEERS)
+    lines = [
+        f"{'operation (gas per token)':60}{'Collectible':>13}" + "".join(f"{p:>14}" for p in names)
+    ]
+    for our_row, peer_row, note in BESIDE_PEERS:
+        cells = "".join(f"{theirs[peer_row][p].per_token:>14,.0f}" for p in names)
+        lines.append(f"{peer_row:60}{ours[our_row]:>13,.0f}{cells}  {note}".rstrip())
+    return "\n".join(lines)
+
+
 def main() -> int:
     with networks.parse_network_choice("ethereum:local:foundry"):
         rows = measure()
+        theirs = peers.measure()
     print(f"{'operation':50} {'tx gas':>12} {'tokens':>7} {'gas/token':>10} {'target':>8}")
     missed = []
     for label, gas, tokens in rows:
@@ -191,6 +222,7 @@ def main() -> int:
     )
     if missed:
         print("targets missed: " + ", ".join(missed))
+    print("\n" + beside_peers({label: gas / tokens for label, gas, tokens in rows}, theirs))
     return 0
 
 
