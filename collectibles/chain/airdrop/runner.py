@@ -74,7 +74,8 @@ class AirdropResult:
     """The transaction that executed each batch, in batch order."""
     gas_used: int = 0
     mode: str = ARRAY.name
-    """How this run sent its batches: ``airdrop`` or ``roster`` (``airdropRoster``)."""
+    """The mode this run sends in: ``airdrop`` or ``roster`` (``airdropRoster``); a resumed plan's batches
+    signed before may be in the other one."""
     already_served: int = 0
     """Members the chain showed served before this airdrop (another mint of the series): in no batch."""
     report_path: str | None = None
@@ -205,8 +206,8 @@ class Airdropper(BatchExecution):
                 # The journal keeps no mode: its batches may be sized for the other one (see modes).
                 self._refuse_oversized(
                     list(journal.iter_unfinished(record.plan_id)),
-                    "its batches were planned for the other mode: resume it with the same --roster "
-                    "setting it was started with",
+                    "the journal's batches are bigger than this mode takes here; resume it with the "
+                    "--roster setting it was started with",
                 )
             try:
                 confirmed_now = self._execute(journal, record)

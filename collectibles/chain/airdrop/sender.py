@@ -70,7 +70,8 @@ class CampaignExecution:
 
 
 class BatchSender(NodeClient):
-    """Signs ``Collectible.airdrop`` calls of ``contract`` from ``sender`` and reads their executions; the
+    """Signs ``Collectible.airdrop`` (or, in ``mode`` roster, ``airdropRoster``) calls of ``contract`` from
+    ``sender`` and reads their executions (both calls emit the same event and keep the same marks); the
     node-level calls (broadcast, receipts, pool, nonces, fees, blocks) come from :class:`NodeClient`.
 
     ``patience`` is how many seconds of failed RPC attempts end the run (:class:`ChainUnavailable`).

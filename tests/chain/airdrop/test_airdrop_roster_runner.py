@@ -255,7 +255,7 @@ def test_run__roster_journal_too_big_for_airdrop__resume_refused_nothing_signed(
     crash_at("none")
     nonce = minter.nonce
 
-    with pytest.raises(AirdropNotPossible, match="same --roster setting"):
+    with pytest.raises(AirdropNotPossible, match="--roster setting it was started with"):
         run(big_series, members_of(1_100), mode=ARRAY, batch_size=None)
 
     assert minter.nonce == nonce
@@ -313,3 +313,16 @@ def test_refusal__roster_too_big_for_the_gas__named_out_of_gas(
     assert reason is not None
     assert "CollectibleRosterNotStored" in reason
     assert "the roster ran out of gas, the batch is too big for one transaction" in reason
+
+
+def test_sign__roster_estimate_out_of_gas__refused_naming_the_batch(
+    collectible, minter, big_series, small_blocks
+):
+    sender = BatchSender(collectible, minter, mode=ROSTER)
+    batch = Batch(3, "0x" + "01" * 32, 0, MAX_ROSTER, CAMPAIGN)
+    nonce = minter.nonce
+
+    with pytest.raises(AirdropNotPossible, match=r"batch 3 \(1228 recipients\): .*ran out of gas"):
+        sender.sign(big_series, batch, [member_address(i) for i in range(MAX_ROSTER)], nonce)
+
+    assert minter.nonce == nonce
