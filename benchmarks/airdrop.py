@@ -10,7 +10,9 @@ on one Anvil, it prints wall time, transactions and gas per token for:
   then sent raw (``eth_sendRawTransaction``) and every receipt waited for, as plain JSON-RPC (web3's
   result formatters cost more than the chain on receipts of hundreds of logs). Nothing the chain does is
   skipped, and nothing of ours (journal, checks, report) is done: the ratio ours / floor is our overhead;
-- **the peer style**: one ``mint`` transaction per member, waiting for each receipt, on a few hundred.
+- **the peer style**: one ``mint`` transaction per member, waiting for each receipt, on a few hundred;
+- **ours, roster mode**: the same journaled run on 10,000 other members with ``--roster``
+  (``airdropRoster``: the owners stored as contract code, up to 1,228 a transaction).
 
 ``--no-peer`` leaves out the per-member script (minutes on a loaded machine). With ``--profile``, our run
 is also profiled (``cProfile``) and the top functions by own time and by cumulative time are printed. A measurement, not a test: it never fails on time.
@@ -35,6 +37,7 @@ from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from collectibles.chain.airdrop import Airdropper
+from collectibles.chain.airdrop.modes import ARRAY, ROSTER, AirdropMode
 from collectibles.domain.members import load_members, parse_members
 from collectibles.domain.tokens import TransferPolicy
 
@@ -63,17 +66,22 @@ def new_series(nft: ContractInstance, admin: TestAccount, name: str) -> int:
 
 
 def run_ours(
-    nft: ContractInstance, admin: TestAccount, series_id: int, profile: cProfile.Profile | None
+    nft: ContractInstance,
+    admin: TestAccount,
+    series_id: int,
+    profile: cProfile.Profile | None,
+    mode: AirdropMode = ARRAY,
 ) -> tuple[float, Any]:
-    """Our airdrop of MEMBERS members, from the member file on disk to the report; ``(seconds, result)``."""
+    """Our airdrop of MEMBERS members in ``mode``, from the member file on disk to the report;
+    ``(seconds, result)``."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "members.csv"
-        path.write_bytes(member_csv(MEMBERS, "bench-airdrop"))
+        path.write_bytes(member_csv(MEMBERS, f"bench-{mode.name}"))
         if profile is not None:
             profile.enable()
         started = time.perf_counter()
         members = load_members(path)
-        result = Airdropper(nft, admin).run(
+        result = Airdropper(nft, admin, mode=mode).run(
             series_id,
             members,
             members_path=str(path),
@@ -199,6 +207,11 @@ def main(argv: list[str]) -> int:
         if floor_minted != MEMBERS:
             raise RuntimeError(f"the floor minted {floor_minted} tokens, not {MEMBERS}")
 
+        roster_series = new_series(nft, admin, "Roster")
+        roster, roster_result = run_ours(nft, admin, roster_series, None, ROSTER)
+        if nft.series(roster_series).minted != MEMBERS:
+            raise RuntimeError(f"the roster run minted {nft.series(roster_series).minted} tokens")
+
         peer_members = 0 if "--no-peer" in argv else PEER_MEMBERS
         peers = parse_members(member_csv(max(peer_members, 1), "bench-peer")).addresses
         peer_series = new_series(nft, admin, "Peer")
@@ -221,6 +234,13 @@ def main(argv: list[str]) -> int:
         ("collectibles airdrop (journaled)", MEMBERS, result.batches, ours, result.gas_used),
         ("floor: pre-signed raw txs, send + receipts", MEMBERS, floor_txs, floor, floor_gas),
         ("floor incl. signing (eth_account)", MEMBERS, floor_txs, floor + signing, floor_gas),
+        (
+            "collectibles airdrop --roster (journaled)",
+            MEMBERS,
+            roster_result.batches,
+            roster,
+            roster_result.gas_used,
+        ),
     ]
     if peer_members:
         rows.append(("one mint transaction per member", peer_members, peer_members, peer, peer_gas))

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-import collectibles.chain.airdrop.runner as airdrop_module
+from collectibles.chain.airdrop.modes import ArrayMode
 from collectibles.domain import faults
 from collectibles.domain.tokens import token_id
 from scripts.airdrop import cli
@@ -143,7 +143,7 @@ def test_airdrop__rerun_after_block_gas_limit_change__still_nothing_sent(
 ):
     members = write_members([member_address(i) for i in range(4)])
     first = airdrop(free_series, members, "--json")
-    monkeypatch.setattr(airdrop_module, "max_batch_size", lambda gas_limit: 3)
+    monkeypatch.setattr(ArrayMode, "max_batch_size", lambda mode, gas_limit: 3)
     nonce = minter.nonce
 
     again = airdrop(free_series, members, "--json")

@@ -60,7 +60,9 @@ class BatchExecution:
     def _refusal(
         self, series_id: int, pending: Sequence[Batch | BatchRecord], addresses: Sequence[str]
     ) -> tuple[int, str | None]:
-        return preflight.refusal(self.contract, self.sender, series_id, pending, addresses)
+        return preflight.refusal(
+            self.contract, self.sender, series_id, pending, addresses, self.chain.mode
+        )
 
     # ------------------------------------------------------------------ executing the batches
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Protocol
 from collectibles.chain.airdrop.fees import Fees, OutOfFunds
 from collectibles.chain.airdrop.lifecycle import State, classify, depth, needs_replacement
 from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, Receipt, fees_of, max_cost_of
-from collectibles.chain.airdrop.plan import estimate_batch_gas
 from collectibles.chain.airdrop.records import CONFIRMED, PLANNED, SIGNED
 from collectibles.domain.errors import BatchPending, BatchReverted
 
@@ -105,7 +104,9 @@ class Mempool:
         policy.check_cap(base_fee)
         tip = self.chain.suggested_tip() if policy.priority_fee is None else 0
         fees = policy.initial(base_fee, tip)
-        gas = sum(int(estimate_batch_gas(b.count) * GAS_LIMIT_MULTIPLIER) for b in planned)
+        # The run's call: a roster token costs far less than an airdrop one.
+        estimate = self.chain.mode.estimate_batch_gas
+        gas = sum(int(estimate(b.count) * GAS_LIMIT_MULTIPLIER) for b in planned)
         balance = self.chain.balance()
         if balance < gas * fees.max_fee:
             raise OutOfFunds(self.runner.sender.address, gas * fees.max_fee, balance)

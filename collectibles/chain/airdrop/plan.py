@@ -154,15 +154,19 @@ def max_batch_size(
     share: float = BLOCK_GAS_SHARE,
     cap: int = MAX_BATCH_SIZE,
     tx_gas_cap: int | None = TX_GAS_CAP,
+    *,
+    gas_per_token: int = GAS_PER_TOKEN,
+    gas_per_batch: int = GAS_PER_BATCH,
 ) -> int:
     """The most recipients a batch may have: within ``share`` of a block and within the per-transaction cap.
 
     ``tx_gas_cap=None`` plans for a chain known not to enforce EIP-7825 (none of ours: see :data:`TX_GAS_CAP`).
+    The gas figures default to ``airdrop``'s (:mod:`~collectibles.chain.airdrop.modes` passes a roster's).
     """
     budget = block_gas_limit * share
     if tx_gas_cap is not None:
         budget = min(budget, tx_gas_cap * TX_GAS_SHARE)
-    size = min(cap, int((budget - GAS_PER_BATCH) // GAS_PER_TOKEN))
+    size = min(cap, int((budget - gas_per_batch) // gas_per_token))
     if size < 1:
         raise AirdropNotPossible(
             f"a block gas limit of {block_gas_limit} leaves no room for an airdrop batch"

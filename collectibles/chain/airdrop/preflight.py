@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from eth_utils import keccak
 
+from collectibles.chain.airdrop.modes import ARRAY
 from collectibles.chain.reverts import simulate_revert
 from collectibles.domain.tokens import split_token_id
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
 
+    from collectibles.chain.airdrop.modes import AirdropMode
     from collectibles.chain.airdrop.plan import AirdropPlan, Batch
     from collectibles.chain.airdrop.records import BatchRecord
     from collectibles.chain.airdrop.sender import BatchSender
@@ -46,6 +48,8 @@ class DryRun:
     refusal: str | None
     already_served: int = 0
     """Members left out because the chain shows them served (our campaign, or a token of the series)."""
+    mode: str = "airdrop"
+    """How the batches would be sent: ``airdrop`` or ``roster``."""
 
     @property
     def estimated_cost(self) -> int:
@@ -58,12 +62,13 @@ def refusal(
     series_id: int,
     pending: Sequence[Batch | BatchRecord],
     addresses: Sequence[str],
+    mode: AirdropMode = ARRAY,
 ) -> tuple[int, str | None]:
     """``(tokens the series can still mint, reason the chain would refuse the pending batches or None)``.
 
     The series must exist, be open and have room for every pending recipient; then the first pending batch is
-    simulated from ``sender`` (``eth_call``), which catches a pause or a missing role by the contract's own
-    custom error.
+    simulated from ``sender`` (``eth_call``) in the run's ``mode``, which catches a pause or a missing role by
+    the contract's own custom error (and a roster too big for the gas a call gets).
     """
     try:
         info = contract.series(series_id)
@@ -82,16 +87,9 @@ def refusal(
         return cap_left, None
     first = pending[0]
     recipients = list(addresses[first.start : first.start + first.count])
-    reason = simulate_revert(
-        contract,
-        "airdrop",
-        series_id,
-        bytes.fromhex(first.campaign_id[2:]),
-        first.start,
-        recipients,
-        sender=sender,
-    )
-    return cap_left, reason or None
+    args = mode.call_args(series_id, first.campaign_id, first.start, recipients)
+    reason = simulate_revert(contract, mode.function, *args, sender=sender)
+    return cap_left, mode.explain(reason) if reason else None
 
 
 def chain_state(

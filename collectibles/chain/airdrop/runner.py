@@ -28,11 +28,10 @@ from collectibles.chain.airdrop.execution import BatchExecution
 from collectibles.chain.airdrop.fees import FeePolicy
 from collectibles.chain.airdrop.journal import Journal
 from collectibles.chain.airdrop.mempool import Mempool
+from collectibles.chain.airdrop.modes import ARRAY, AirdropMode
 from collectibles.chain.airdrop.plan import (
     TX_GAS_CAP,
     AirdropPlan,
-    estimate_batch_gas,
-    max_batch_size,
     plan_airdrop,
     with_chain_state,
 )
@@ -56,6 +55,7 @@ if TYPE_CHECKING:
     from ape.contracts import ContractInstance
 
     from collectibles.chain.airdrop.plan import Batch
+    from collectibles.chain.airdrop.records import BatchRecord
     from collectibles.domain.members import MemberFile
 
 
@@ -73,6 +73,9 @@ class AirdropResult:
     tx_hashes: list[str] = field(default_factory=list)
     """The transaction that executed each batch, in batch order."""
     gas_used: int = 0
+    mode: str = ARRAY.name
+    """The mode this run sends in: ``airdrop`` or ``roster`` (``airdropRoster``); a resumed plan's batches
+    signed before may be in the other one."""
     already_served: int = 0
     """Members the chain showed served before this airdrop (another mint of the series): in no batch."""
     report_path: str | None = None
@@ -99,10 +102,13 @@ class Airdropper(BatchExecution):
         poll_interval: float = 0.2,
         rpc_patience: float | None = None,
         allow_second: bool = False,
+        mode: AirdropMode = ARRAY,
     ):
         self.contract = contract
         self.sender = sender
-        self.chain = BatchSender(contract, sender, patience=rpc_patience, log=log)
+        self.mode = mode
+        """How batches are sent (``airdrop`` or ``airdropRoster``, see :mod:`~collectibles.chain.airdrop.modes`)."""
+        self.chain = BatchSender(contract, sender, patience=rpc_patience, log=log, mode=mode)
         self.log = log
         self.progress = progress
         self.receipt_timeout = receipt_timeout
@@ -122,10 +128,10 @@ class Airdropper(BatchExecution):
     ) -> AirdropPlan:
         """The plan for ``members`` on this chain as the chain finds it: our campaign's executed calls as
         batches, members served otherwise left out (see :func:`~collectibles.chain.airdrop.preflight.chain_state`);
-        the batch size defaults to what the block gas limit allows."""
+        the batch size defaults to what the block gas limit allows in this run's mode."""
         ident = chain_identity(self.contract.provider)
         if batch_size is None:
-            batch_size = max_batch_size(self.chain.block_gas_limit())
+            batch_size = self.mode.max_batch_size(self.chain.block_gas_limit())
         plan = plan_airdrop(
             chain_id=ident.chain_id,
             genesis_hash=ident.genesis_hash,
@@ -148,11 +154,12 @@ class Airdropper(BatchExecution):
             plan,
             len(plan.batches) - len(pending),
             sum(b.count for b in pending),
-            sum(estimate_batch_gas(b.count) for b in pending),
+            sum(self.mode.estimate_batch_gas(b.count) for b in pending),
             self.chain.gas_price(),
             cap_left,
             refusal,
             already_served=len(plan.served),
+            mode=self.mode.name,
         )
 
     # ------------------------------------------------------------------ the run
@@ -196,6 +203,12 @@ class Airdropper(BatchExecution):
                 record = self._start(journal, plan, members, members_path)
             else:
                 self.log(f"resuming airdrop {plan.plan_id[:18]}… from {journal.path}")
+                # The journal keeps no mode: its batches may be sized for the other one (see modes).
+                self._refuse_oversized(
+                    list(journal.iter_unfinished(record.plan_id)),
+                    "the journal's batches are bigger than this mode takes here; resume it with the "
+                    "--roster setting it was started with",
+                )
             try:
                 confirmed_now = self._execute(journal, record)
             except BaseException:
@@ -266,9 +279,12 @@ class Airdropper(BatchExecution):
             start_block=max(0, self.chain.block_number() - 1),
         )
 
-    def _refuse_oversized(self, pending: Sequence[Batch]) -> None:
-        """Refuse a batch size (``--batch-size``) whose largest batch still to send cannot fit in one
-        transaction here: under the block gas limit and under EIP-7825's per-transaction cap."""
+    def _refuse_oversized(
+        self, pending: Sequence[Batch | BatchRecord], hint: str | None = None
+    ) -> None:
+        """Refuse a batch size (``--batch-size``, or a journal's planned in the other mode) whose largest batch
+        still to send cannot be one call of this mode here: at most its recipients per call, under the block
+        gas limit and under EIP-7825's per-transaction cap."""
         block = self.chain.block_gas_limit()
         limit, what = (
             (TX_GAS_CAP, "EIP-7825's per-transaction gas cap")
@@ -276,10 +292,17 @@ class Airdropper(BatchExecution):
             else (block, "the block gas limit")
         )
         largest = max((b.count for b in pending), default=0)
-        if largest and estimate_batch_gas(largest) > limit:
+        hint = hint or f"use --batch-size {self.mode.max_batch_size(block)} or less"
+        if largest > self.mode.max_recipients:
             raise AirdropNotPossible(
-                f"a batch of {largest} recipients needs about {estimate_batch_gas(largest):,} gas, more "
-                f"than {what} of {limit:,}: use --batch-size {max_batch_size(block)} or less"
+                f"a batch of {largest} recipients is more than one {self.mode.function} call may take "
+                f"({self.mode.max_recipients}): {hint}"
+            )
+        gas = self.mode.estimate_batch_gas(largest)
+        if largest and gas > limit:
+            raise AirdropNotPossible(
+                f"a batch of {largest} recipients needs about {gas:,} gas, more "
+                f"than {what} of {limit:,}: {hint}"
             )
 
     def _finish(
@@ -328,6 +351,7 @@ class Airdropper(BatchExecution):
             batches=len(batches),
             tx_hashes=[b.exec_tx_hash or b.tx_hash or "" for b in batches],
             gas_used=sum(b.gas_used or 0 for b in batches),
+            mode=self.mode.name,
             already_served=record.member_count - sum(b.count for b in batches),
             report_path=record.report_path,
             journal_path=str(journal.path),

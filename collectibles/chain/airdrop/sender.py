@@ -15,6 +15,7 @@ from eth_utils import keccak
 from hexbytes import HexBytes
 
 from collectibles.chain.airdrop.fees import FeePolicy, Fees
+from collectibles.chain.airdrop.modes import ARRAY, NOT_STORED, AirdropMode
 from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, NodeClient, gas_limit_for
 from collectibles.domain.errors import AirdropNotPossible, ExecutionMismatch
 from collectibles.domain.tokens import split_token_id
@@ -69,7 +70,8 @@ class CampaignExecution:
 
 
 class BatchSender(NodeClient):
-    """Signs ``Collectible.airdrop`` calls of ``contract`` from ``sender`` and reads their executions; the
+    """Signs ``Collectible.airdrop`` (or, in ``mode`` roster, ``airdropRoster``) calls of ``contract`` from
+    ``sender`` and reads their executions (both calls emit the same event and keep the same marks); the
     node-level calls (broadcast, receipts, pool, nonces, fees, blocks) come from :class:`NodeClient`.
 
     ``patience`` is how many seconds of failed RPC attempts end the run (:class:`ChainUnavailable`).
@@ -82,13 +84,16 @@ class BatchSender(NodeClient):
         *,
         patience: float | None = None,
         log: Callable[[str], None] = lambda message: None,
+        mode: AirdropMode = ARRAY,
     ):
         super().__init__(contract.provider, sender, patience=patience, log=log)
         self.contract = contract
+        self.mode = mode
+        """Which call a batch is signed as (``airdrop`` or ``airdropRoster``): chosen once for the run."""
         self.address = str(contract.address)
         # From the contract's ABI rather than typed by hand, so the topic and selectors follow the contract.
         self.executed_topic = "0x" + keccak(text=contract.AirdropExecuted.abi.selector).hex()
-        self._airdrop = _selector(contract.airdrop.abis[0].selector)
+        self._airdrop = _selector(getattr(contract, mode.function).abis[0].selector)
         self._marks = _selector(contract.airdropMarks.abis[0].selector)
         self._from_block: int | None = None
 
@@ -102,18 +107,9 @@ class BatchSender(NodeClient):
     def airdrop_calldata(
         self, series_id: int, campaign_id: str, first: int, recipients: Sequence[str]
     ) -> bytes:
-        """``airdrop(seriesId, campaignId, firstIndex, recipients)`` ABI-encoded by hand: three head words, the
-        offset of the array (four words in), its length, then each address left-padded to a word. The
-        recipients were checksummed when planned; a general encoder would validate each one again, which
-        cost more than the chain's work on the batch."""
-        words = [
-            _word(series_id),
-            bytes.fromhex(campaign_id[2:]).rjust(32, b"\0"),
-            _word(first),
-            _word(4 * 32),
-            _word(len(recipients)),
-        ]
-        return self._airdrop + b"".join(words) + b"".join(_address_word(a) for a in recipients)
+        """The batch's call in this run's mode (``airdrop`` or ``airdropRoster``), ABI-encoded by hand (see
+        :mod:`~collectibles.chain.airdrop.modes`)."""
+        return self._airdrop + self.mode.encode_args(series_id, campaign_id, first, recipients)
 
     def sign(
         self,
@@ -132,12 +128,19 @@ class BatchSender(NodeClient):
         signs as it always does (a keyfile account asks for its passphrase).
         """
         data = self.airdrop_calldata(series_id, batch.campaign_id, batch.start, recipients)
-        estimate = self.retrying(
-            "estimating gas",
-            lambda: self.web3.eth.estimate_gas(
-                {"from": self.sender.address, "to": self.address, "data": HexBytes(data)}
-            ),
-        )
+        try:
+            estimate = self.retrying(
+                "estimating gas",
+                lambda: self.web3.eth.estimate_gas(
+                    {"from": self.sender.address, "to": self.address, "data": HexBytes(data)}
+                ),
+            )
+        except Exception as err:  # a roster short of gas reverts with its own error: say so
+            if self.mode.ran_out_of_gas(f"{err} {getattr(err, 'data', '')}"):
+                raise AirdropNotPossible(
+                    f"batch {batch.index} ({batch.count} recipients): {self.mode.explain(NOT_STORED)}"
+                ) from err
+            raise
         gas_limit = gas_limit_for(int(estimate))
         if fees is None:
             fees = FeePolicy().initial(self.base_fee(), self.suggested_tip())
