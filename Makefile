@@ -89,6 +89,8 @@ bench: compile
 	$(BIN)/python benchmarks/metadata.py
 	$(BIN)/python benchmarks/members.py
 	$(BIN)/python benchmarks/audit.py
+	$(BIN)/python benchmarks/claims.py
+	$(BIN)/python benchmarks/signed.py
 
 # The long fault drills, beyond the few cases each that `make test` runs: faults injected into a 100,000-member
 # airdrop, and 20 random SIGKILLs of a real `ape run airdrop`, each ending with every member holding exactly
