@@ -53,8 +53,33 @@ def set_claim_root(
     already does."""
     if root_is_set(nft, series_id, claims):
         return RootChange(claims.root, changed=False)
+    check_claimed_members_kept(nft, series_id, claims)
     receipt = nft.setMerkleRoot(series_id, claims.root, claims.members, sender=sender)
     return RootChange(claims.root, changed=True, tx_hash=str(receipt.txn_hash))
+
+
+def check_claimed_members_kept(nft: ContractInstance, series_id: int, claims: Claims) -> None:
+    """:class:`InvalidClaims` unless every member who already claimed in ``series_id`` has the same index in
+    ``claims``.
+
+    Claims are bits by leaf index, so a new root whose tree moved a member who claimed (a row added above
+    them, say) would let them claim again at their new index, and lock out whoever took their old one. The
+    series' ``Claimed`` events say who claimed at which index; each must still be that index's account.
+    """
+    if claim_root(nft, series_id) == bytes(32):
+        return
+    for log in nft.Claimed.range(
+        0, nft.chain_manager.blocks.height + 1, search_topics={"seriesId": series_id}
+    ):
+        index, account = int(log.index), str(log.account)
+        kept = index < claims.members and claims.tree.account(index).lower() == account.lower()
+        if not kept:
+            raise InvalidClaims(
+                claims.folder,
+                f"member {index} ({account}) already claimed in series {series_id} under the current root, and "
+                "this tree puts another member there: a new root must keep every claimed member at its index "
+                "(append new members at the end of the member file)",
+            )
 
 
 def is_claimed(nft: ContractInstance, series_id: int, index: int) -> bool:

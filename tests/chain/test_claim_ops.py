@@ -116,3 +116,30 @@ def test_set_claim_root__same_root_other_member_count__sent_again(
     assert change.changed
     assert collectible.claimMembers(free_series) == 2
     assert root_is_set(collectible, free_series, claims)
+
+
+def test_set_claim_root__tree_moves_a_member_who_claimed__refused_nothing_sent(
+    collectible, free_series, minter, fan, friend, stranger, claims_of
+):
+    first = claims_of(fan, friend, name="first")
+    set_claim_root(collectible, free_series, first, minter)
+    claim(collectible, free_series, first, fan.address, stranger)
+    moved = claims_of(stranger, fan, friend, name="moved")  # fan was member 0, would be member 1
+
+    with pytest.raises(InvalidClaims, match=r"member 0 .* already claimed"):
+        set_claim_root(collectible, free_series, moved, minter)
+
+    assert claim_root(collectible, free_series) == first.root
+
+
+def test_set_claim_root__members_appended_after_a_claim__accepted(
+    collectible, free_series, minter, fan, friend, stranger, claims_of
+):
+    first = claims_of(fan, friend, name="first")
+    set_claim_root(collectible, free_series, first, minter)
+    claim(collectible, free_series, first, fan.address, stranger)
+    grown = claims_of(fan, friend, stranger, name="grown")
+
+    assert set_claim_root(collectible, free_series, grown, minter).changed
+    assert claim(collectible, free_series, grown, stranger.address, stranger).claimed
+    assert not claim(collectible, free_series, grown, fan.address, stranger).claimed
