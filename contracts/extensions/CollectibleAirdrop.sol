@@ -174,7 +174,7 @@ abstract contract CollectibleAirdrop is CollectibleSeries {
      * @dev The number of roster tokens minted to `owner`, over every roster of every series: per roster one
      * cold read of its record and a binary search of its sorted code (one cold account access, then about
      * `log2(count) + 1` EXTCODECOPY of 20 bytes). It grows linearly with the number of rosters in the whole
-     * collection, about 6,000 gas each for 1,000-member rosters, whether `owner` is in them or not.
+     * collection, about 9,000 gas each (970,157 measured at 104 rosters), whether `owner` is in them or not.
      */
     function _rosterBalanceOf(address owner) internal view override returns (uint256 total) {
         uint256 seriesTotal = _seriesTotal();

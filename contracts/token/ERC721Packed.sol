@@ -80,7 +80,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     /**
      * @inheritdoc IERC721
      * @dev Adds the tokens rosters minted to `owner` ({_rosterBalanceOf}): in {Collectible} a binary search
-     * of every roster of the collection, so its gas grows linearly with the number of rosters (about 10,000
+     * of every roster of the collection, so its gas grows linearly with the number of rosters (about 9,000
      * each), whether `owner` is in them or not; without rosters it is one read.
      */
     function balanceOf(address owner) external view returns (uint256) {
@@ -390,7 +390,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
                     revert(0x00, 0x24)
                 }
                 // Ownership word: owner in bits [0, 160) (`to` is clean, checked above); `word` holds the
-                // acquisition time, the next-initialized bit and the extra data, none of which overlap the owner.
+                // acquisition time and the extra data, neither of which overlaps the owner.
                 mstore(m, tokenId)
                 sstore(keccak256(m, 0x40), or(to, word))
                 // Balance: cannot overflow, a balance is at most the number of tokens ever minted, and every mint
