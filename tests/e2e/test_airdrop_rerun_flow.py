@@ -44,9 +44,10 @@ class SlowProxy(FaultyProxy):
         return super()._forward(body)
 
 
+# Not named `chain`: that is Ape's fixture, and its test isolation (snapshots of the session chain) depends on it.
 @pytest.fixture
-def chain(tmp_path):
-    """Returns a builder: ``chain(*anvil_flags, proxy_delay=None)`` starts an Anvil (behind a
+def drill_chain(tmp_path):
+    """Returns a builder: ``drill_chain(*anvil_flags, proxy_delay=None)`` starts an Anvil (behind a
     :class:`SlowProxy` when a delay is given), connects Ape to it and deploys the drill's Collectible and
     series."""
     stack: list[Any] = []
@@ -74,8 +75,8 @@ def balances(drill: Drill, numbers: range) -> list[int]:
     return [drill.nft.balanceOf(drill.addresses[n]) for n in numbers]
 
 
-def test_rerun__chain_rolled_back_after_completion__lost_batch_sent_again_exactly_once(chain):
-    d: Drill = chain()  # automine: each batch in a block of its own
+def test_rerun__chain_rolled_back_after_completion__lost_batch_sent_again_exactly_once(drill_chain):
+    d: Drill = drill_chain()  # automine: each batch in a block of its own
     first = d.run(batch_size=10)
     assert (first.status, first.batches) == ("done", 3)
     with Journal(d.journal_path) as journal:
@@ -98,9 +99,9 @@ def test_rerun__chain_rolled_back_after_completion__lost_batch_sent_again_exactl
     assert third.status == "already_done"
 
 
-def test_run__rpc_timeouts_mid_run__retried_and_exact(chain, monkeypatch):
+def test_run__rpc_timeouts_mid_run__retried_and_exact(drill_chain, monkeypatch):
     monkeypatch.setattr(node, "REQUEST_TIMEOUT", 0.5)  # the sender's client gives up after 0.5 s
-    d: Drill = chain("--block-time", "0.2", proxy_delay=2.0)
+    d: Drill = drill_chain("--block-time", "0.2", proxy_delay=2.0)
     airdropper = d.airdropper(rpc_patience=30)
     assert isinstance(d.proxy, SlowProxy)
     d.proxy.arm()
