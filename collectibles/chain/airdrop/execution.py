@@ -119,11 +119,12 @@ class BatchExecution:
         addresses: Sequence[str],
         nonce: int,
         fees: Fees,
+        gas_limit: int | None = None,
     ) -> SignedBatch:
         """Sign ``batch`` at ``nonce`` with ``fees``: the one place that builds the airdrop call's arguments
-        (first sends and same-nonce replacements alike)."""
+        (first sends and same-nonce replacements alike; a replacement passes its batch's ``gas_limit``)."""
         recipients = list(addresses[batch.start : batch.start + batch.count])
-        return self.chain.sign(record.series_id, batch, recipients, nonce, fees)
+        return self.chain.sign(record.series_id, batch, recipients, nonce, fees, gas_limit)
 
     def _is_executed(self, record: PlanRecord, batch: BatchRecord) -> bool:
         """Whether the chain has executed ``batch``: all its members marked served in our campaign (the
