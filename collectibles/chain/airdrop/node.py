@@ -265,6 +265,14 @@ class NodeClient:
             "gasUsed": int(raw["gasUsed"], 16),
         }
 
+    def canonical_receipt(self, tx_hash: str) -> Receipt | None:
+        """The receipt of ``tx_hash`` if its block is on the chain as it is now: right after a reorg a node
+        may still answer with the receipt of a block it removed (Anvil did, with the batch's marks gone)."""
+        receipt = self.receipt(tx_hash)
+        if receipt is None or self.block_hash(receipt["blockNumber"]) != receipt.get("blockHash"):
+            return None
+        return receipt
+
     def in_pool(self, tx_hash: str) -> bool:
         """Whether the node knows ``tx_hash`` as a pending transaction (not mined, not dropped)."""
         tx = self.request("reading a transaction", "eth_getTransactionByHash", tx_hash)
@@ -293,7 +301,7 @@ class NodeClient:
         ]
         if not mined_hashes and not pooled and nonce_used:
             mined_hashes = list(tx_hashes)
-        receipts = [r for h in mined_hashes if (r := self.receipt(h)) is not None]
+        receipts = [r for h in mined_hashes if (r := self.canonical_receipt(h)) is not None]
         mined = receipts[0] if receipts else None
         return Observation(
             mined_status=None if mined is None else int(mined["status"]),

@@ -133,3 +133,20 @@ def test_sign__replacement_with_gas_limit__same_gas_no_estimate(sender, minter, 
 
     assert gas_of(bumped.raw_tx) == gas_of(first.raw_tx) == first.gas_limit
     assert fees_of(bumped.raw_tx) == Fees(60 * GWEI, 2 * GWEI)
+
+
+def test_observe__receipt_of_a_removed_block__not_taken_as_mined(
+    sender, minter, free_series, monkeypatch
+):
+    nonce = minter.nonce
+    signed = sender.sign(free_series, BATCH, RECIPIENTS, nonce, Fees(100 * GWEI, GWEI))
+    assert sender.broadcast(signed.raw_tx) is None
+    real = sender.receipt(signed.tx_hash)
+    assert real is not None
+    stale = {**real, "blockHash": "0x" + "00" * 32}  # what a node may answer right after a reorg
+    monkeypatch.setattr(sender, "receipt", lambda tx_hash: stale)
+
+    seen = sender.observe([signed.tx_hash], nonce)
+
+    assert (seen.mined_status, seen.mined_hash) == (None, None)
+    assert sender.canonical_receipt(signed.tx_hash) is None
