@@ -41,11 +41,6 @@ REORG_WINDOW = 64
 of mainnet's 32 slots: deeper, a block is finalized). A run that starts re-checks every recorded batch once."""
 
 
-SETTLE_BLOCKS = 8
-"""Blocks a successful receipt without the batch's marks is looked at again before the batch is given up as
-reverted (see :meth:`Mempool._settling`)."""
-
-
 class Runner(Protocol):
     """What the mempool watch uses of :class:`~collectibles.chain.airdrop.runner.Airdropper` (named here, so
     the runner imports this module and not the other way round)."""
@@ -104,8 +99,6 @@ class Mempool:
         self._base_fee = 0
         self._capped: set[int] = set()
         self._refused: set[int] = set()
-        self._mined_unexecuted: dict[int, int] = {}
-        """Batch index -> head when a successful receipt of it was first seen without its marks."""
         """Batches whose last broadcast the node refused as underpriced: replaced, never sent again as is."""
         self.replacements = 0
         self.rebroadcasts = 0
@@ -234,8 +227,6 @@ class Mempool:
                 return self.advance(
                     journal, record, batch, head, addresses, True
                 )  # mined since the marks were read
-            if seen.mined_status == 1 and self._settling(batch, head):
-                return None
             detail = None if seen.mined_status == 0 else "mined, but the batch is not executed"
             raise BatchReverted(batch.index, str(seen.mined_hash), detail)
         if state is State.NONCE_TAKEN:
@@ -253,13 +244,6 @@ class Mempool:
             return None
         # Pending, or refused by the pool for fees below the next block's base fee: replace it when due.
         return self._maybe_replace(journal, record, batch, head, addresses, force=underpriced)
-
-    def _settling(self, batch: BatchRecord, head: int) -> bool:
-        """Whether to look again at a batch mined with success whose marks the state does not show: for
-        :data:`SETTLE_BLOCKS` blocks it may be a reorg under way (a node replacing blocks one by one still
-        answers with the old ones' receipts); past them it is an execution that served nobody of ours."""
-        first = self._mined_unexecuted.setdefault(batch.index, head)
-        return head - first < SETTLE_BLOCKS
 
     def _underpriced(self, batch: BatchRecord) -> bool:
         """Whether the batch's fees are below the next block's base fee, or the node refused them as such."""
