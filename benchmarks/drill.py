@@ -12,8 +12,7 @@ left waiting, every batch confirmed) and prints the wall time, members per secon
 
 Anvil keeps hundreds of block states, each a copy of the whole state: at 100,000 minted tokens it grows past
 9 GB. ``--prune-history`` keeps :data:`STATE_HISTORY` of them (enough for the reorg): 170 MB at 20,000
-members, but at 100,000 Anvil's reorg over a pruned history took over 5 s once and left a receipt of a batch
-whose marks the state did not show once, so it is not the default. The report prints Anvil's peak memory.
+members, but at 100,000 Anvil's reorg over a pruned history took over 5 s once, so it is not the default. The report prints Anvil's peak memory.
 
 A measurement, not a test: it never fails on time, only when the airdrop is not exact.
 """
