@@ -42,7 +42,8 @@ from collectibles.domain.claim_tree import load_claims
 from collectibles.domain.members import checksum_address
 
 PROJECT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT))  # `scripts` (the claims command) is the project's, not an installed package
+# `scripts` (the claims command) is the project's folder, not an installed package.
+sys.path.insert(0, str(PROJECT))
 MEMBERS = 1_048_576
 CLAIM_TARGET = 95_000
 # Members that are test accounts (TEST::3, 4, 5), at the start of bitmap word 1, so they can claim for themselves.

@@ -247,6 +247,8 @@ def test_drill__base_fee_spike_after_first_broadcast__stalled_batches_replaced(d
     assert result.status == "done"
     replaced = [line for line in d.logs if "replaced at nonce" in line]
     assert replaced, d.logs
+    # A send refused under the spike is replaced with bumped fees, never broadcast again as it was.
+    assert not [line for line in d.logs if "broadcasting it again" in line], d.logs
     with Journal(d.journal_path) as journal:
         variants = [journal.sends(result.plan_id, i) for i in range(result.batches)]
     assert any(len({n for n, _ in v}) == 1 and len(v) > 1 for v in variants)  # same nonce, new fees

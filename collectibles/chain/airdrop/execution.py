@@ -58,7 +58,10 @@ class BatchExecution:
         return [b for b, executed in zip(batches, done, strict=True) if not executed]
 
     def _refusal(
-        self, series_id: int, pending: Sequence[Batch | BatchRecord], addresses: Sequence[str]
+        self,
+        series_id: int,
+        pending: Sequence[Batch | BatchRecord] | Callable[[], Sequence[Batch | BatchRecord]],
+        addresses: Sequence[str],
     ) -> tuple[int, str | None]:
         return preflight.refusal(
             self.contract, self.sender, series_id, pending, addresses, self.chain.mode
@@ -97,9 +100,21 @@ class BatchExecution:
         unfinished = list(journal.iter_unfinished(record.plan_id))
         if not unfinished:
             return
+
         # Also when everything is signed already: a resumed run must not rebroadcast into a pause. Batches
         # executed but not yet deep enough have minted already: they are not asked for again.
-        pending = [b for b in unfinished if b.status == PLANNED or not self._is_executed(record, b)]
+        def pending() -> list[
+            BatchRecord
+        ]:  # read after the series' minted count (see preflight.refusal)
+            sent = [b for b in unfinished if b.status != PLANNED]
+            done = set()
+            for batch, executed in zip(
+                sent, self.chain.executed_many(record.series_id, sent), strict=True
+            ):
+                if executed:
+                    done.add(batch.index)
+            return [b for b in unfinished if b.index not in done]
+
         _, refusal = self._refusal(record.series_id, pending, addresses)
         if refusal:
             raise AirdropNotPossible(refusal)
@@ -121,11 +136,12 @@ class BatchExecution:
         addresses: Sequence[str],
         nonce: int,
         fees: Fees,
+        gas_limit: int | None = None,
     ) -> SignedBatch:
         """Sign ``batch`` at ``nonce`` with ``fees``: the one place that builds the airdrop call's arguments
-        (first sends and same-nonce replacements alike)."""
+        (first sends and same-nonce replacements alike; a replacement passes its batch's ``gas_limit``)."""
         recipients = list(addresses[batch.start : batch.start + batch.count])
-        return self.chain.sign(record.series_id, batch, recipients, nonce, fees)
+        return self.chain.sign(record.series_id, batch, recipients, nonce, fees, gas_limit)
 
     def _is_executed(self, record: PlanRecord, batch: BatchRecord) -> bool:
         """Whether the chain has executed ``batch``: all its members marked served in our campaign (the

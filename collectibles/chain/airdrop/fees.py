@@ -11,6 +11,13 @@ Pure arithmetic on wei, so every rule is unit-tested without a chain.
   underpriced when either fee is below that threshold). We round up and add at least one wei, so the bump
   also passes a pool that demands strictly higher fees (Anvil). The bumped max fee also follows the base fee
   (``2 x base + tip`` when that is higher), and is refused (``None``) when it would pass the cap.
+- **Which base fee**: a transaction sent now can be in the *next* block at the earliest, so fees are judged
+  against the next block's base fee (EIP-1559: the latest one moved by up to 1/8 towards the gas target, see
+  :func:`next_base_fee`), not the latest block's: a pool refuses a max fee below the next block's base fee.
+- **Refusals that mean "pay more"**: :func:`is_underpriced_refusal` recognises the pools' answers for fees
+  too low (Anvil's and geth's "max fee per gas less than block base fee", geth's and reth's "transaction
+  underpriced" and "replacement transaction underpriced", "fee cap less than block base fee"): such a batch
+  is replaced with bumped fees, never sent again with the same bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +31,17 @@ PRICE_BUMP_PERCENT = 10
 """Minimum raise of each fee for a same-nonce replacement: geth's and reth's default price bump."""
 BASE_FEE_MULTIPLIER = 2
 """Max fee = ``BASE_FEE_MULTIPLIER x base fee + tip``."""
+ELASTICITY_MULTIPLIER = 2
+"""EIP-1559: the gas target is the block gas limit over this."""
+BASE_FEE_CHANGE_DENOMINATOR = 8
+"""EIP-1559: the base fee moves by at most 1/8 from one block to the next."""
+UNDERPRICED_REFUSALS = (
+    "less than block base fee",  # Anvil, geth: "max fee per gas less than block base fee"; "fee cap less than ..."
+    "transaction underpriced",  # geth, reth: "transaction underpriced", "replacement transaction underpriced"
+    "max fee per gas too low",
+    "fee too low",
+)
+"""Pieces of the pools' refusals of a transaction whose fees are too low (matched in lower case)."""
 
 
 class FeeCapTooLow(CollectiblesError):
@@ -102,6 +120,24 @@ class FeePolicy:
         if tip > max_fee:
             return None
         return Fees(max_fee, tip)
+
+
+def next_base_fee(base_fee: int, gas_used: int, gas_limit: int) -> int:
+    """The base fee of the block after one with ``base_fee``, ``gas_used`` and ``gas_limit`` (EIP-1559)."""
+    target = gas_limit // ELASTICITY_MULTIPLIER
+    if target == 0 or gas_used == target:
+        return base_fee
+    if gas_used > target:
+        delta = base_fee * (gas_used - target) // target // BASE_FEE_CHANGE_DENOMINATOR
+        return base_fee + max(delta, 1)
+    delta = base_fee * (target - gas_used) // target // BASE_FEE_CHANGE_DENOMINATOR
+    return base_fee - delta
+
+
+def is_underpriced_refusal(answer: str) -> bool:
+    """Whether a node's refusal of a broadcast says the transaction's fees are too low."""
+    lowered = answer.lower()
+    return any(piece in lowered for piece in UNDERPRICED_REFUSALS)
 
 
 def minimum_replacement(fee: int) -> int:

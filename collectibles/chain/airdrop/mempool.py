@@ -12,9 +12,15 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Protocol
 
-from collectibles.chain.airdrop.fees import Fees, OutOfFunds
+from collectibles.chain.airdrop.fees import Fees, OutOfFunds, is_underpriced_refusal
 from collectibles.chain.airdrop.lifecycle import State, classify, depth, needs_replacement
-from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, Receipt, fees_of, max_cost_of
+from collectibles.chain.airdrop.node import (
+    GAS_LIMIT_MULTIPLIER,
+    Receipt,
+    fees_of,
+    gas_of,
+    max_cost_of,
+)
 from collectibles.chain.airdrop.records import CONFIRMED, PLANNED, SIGNED
 from collectibles.domain.errors import BatchPending, BatchReverted
 
@@ -63,6 +69,7 @@ class Runner(Protocol):
         addresses: Sequence[str],
         nonce: int,
         fees: Fees,
+        gas_limit: int | None = None,
     ) -> SignedBatch: ...
 
     def _confirm(
@@ -90,6 +97,8 @@ class Mempool:
         self._nonce_moved_at = 0
         self._base_fee = 0
         self._capped: set[int] = set()
+        self._refused: set[int] = set()
+        """Batches whose last broadcast the node refused as underpriced: replaced, never sent again as is."""
         self.replacements = 0
         self.rebroadcasts = 0
         self.resigned = 0
@@ -100,7 +109,7 @@ class Mempool:
     def first_fees(self, planned: Sequence[BatchRecord]) -> Fees:
         """Fees for the batches about to be signed; refuses a cap under the base fee and a short balance."""
         policy = self.runner.fees
-        base_fee = self.chain.base_fee()
+        base_fee = self.chain.next_base_fee()
         policy.check_cap(base_fee)
         tip = self.chain.suggested_tip() if policy.priority_fee is None else 0
         fees = policy.initial(base_fee, tip)
@@ -113,10 +122,13 @@ class Mempool:
         return fees
 
     def check_funds_refusal(self, answer: str, batch: BatchRecord) -> None:
-        """Stop with the amount needed when the node refused a broadcast for lack of funds."""
+        """Stop with the amount needed when the node refused a broadcast for lack of funds; note a refusal
+        for fees too low, so that the watch replaces the batch with bumped fees."""
         if "insufficient funds" in answer.lower():
             needed = max_cost_of(str(batch.raw_tx))
             raise OutOfFunds(self.runner.sender.address, needed, self.chain.balance())
+        if is_underpriced_refusal(answer):
+            self._refused.add(batch.index)
 
     def sent(self, index: int, head: int) -> None:
         """Note a broadcast: a batch sent afresh gets the stall allowance again."""
@@ -149,9 +161,25 @@ class Mempool:
             unfinished = sorted(journal.iter_unfinished(record.plan_id), key=_nonce_or_last)
             if not unfinished and not shallow:
                 return confirmed
+            sent = [b for b in unfinished if b.nonce is not None and b.raw_tx is not None]
+            # One read of the campaign's marks for the whole pass, then one lookup of every variant of the
+            # batches the marks do not show executed (JSON-RPC batches: a few round trips, not per batch).
+            executed = dict(
+                zip(
+                    (b.index for b in sent),
+                    self.chain.executed_many(record.series_id, sent),
+                    strict=True,
+                )
+            )
+            self.chain.prefetch_transactions(
+                [h for b in sent if not executed[b.index] for h in self.variants(journal, b)]
+            )
             # The batches found executed this pass are recorded in one commit (the chain keeps them).
             with journal.deferring():
-                outcomes = [self.advance(journal, record, b, head, addresses) for b in unfinished]
+                outcomes = [
+                    self.advance(journal, record, b, head, addresses, executed.get(b.index))
+                    for b in unfinished
+                ]
             confirmed += outcomes.count(State.EXECUTED)
             if any(b.status == PLANNED for b in journal.iter_unfinished(record.plan_id)):
                 runner._sign_unsigned(journal, record, addresses)
@@ -169,7 +197,7 @@ class Mempool:
         """Read what every batch of this pass is judged against: the base fee, the account's mined nonce;
         logs are read afresh once per pass."""
         self.chain.new_pass()
-        self._base_fee = self.chain.base_fee()
+        self._base_fee = self.chain.next_base_fee()
         latest = self.chain.nonce("latest")
         if latest != self._latest_nonce:
             self._latest_nonce, self._nonce_moved_at = latest, head
@@ -181,19 +209,25 @@ class Mempool:
         batch: BatchRecord,
         head: int,
         addresses: Sequence[str],
+        executed: bool | None = None,
     ) -> State | None:
-        """Move one unfinished batch along; returns its state when something changed (progress), else None."""
+        """Move one unfinished batch along; returns its state when something changed (progress), else None.
+
+        ``executed`` is what this pass's read of the marks said of the batch (``None``: ask the chain now).
+        """
         if batch.nonce is None or batch.raw_tx is None:
             return None
-        if self.runner._is_executed(record, batch):
+        if executed is None:
+            executed = self.runner._is_executed(record, batch)
+        if executed:
             return State.EXECUTED if self._confirm_when_deep(journal, record, batch, head) else None
-        seen = self.chain.observe(self.variants(journal, batch), batch.nonce)
+        seen = self.chain.observe(self.variants(journal, batch), batch.nonce, self._latest_nonce)
         state = classify(False, seen)
         if state is State.REVERTED:
             if seen.mined_status == 1 and self.runner._is_executed(record, batch):
                 return self.advance(
-                    journal, record, batch, head, addresses
-                )  # mined since the first look
+                    journal, record, batch, head, addresses, True
+                )  # mined since the marks were read
             detail = None if seen.mined_status == 0 else "mined, but the batch is not executed"
             raise BatchReverted(batch.index, str(seen.mined_hash), detail)
         if state is State.NONCE_TAKEN:
@@ -203,15 +237,19 @@ class Mempool:
             journal.reset_to_planned(record.plan_id, batch.index)
             self.resigned += 1
             return state
-        if state is State.DROPPED and not self._underpriced(batch):
+        underpriced = self._underpriced(batch)
+        if state is State.DROPPED and not underpriced:
             self.runner.log(f"batch {batch.index}: dropped from the pool; broadcasting it again")
             self._send(batch.raw_tx, batch)
             self.rebroadcasts += 1
             return None
-        # Pending, or refused by the pool for a base fee above its max fee: replace it when due.
-        return self._maybe_replace(journal, record, batch, head, addresses)
+        # Pending, or refused by the pool for fees below the next block's base fee: replace it when due.
+        return self._maybe_replace(journal, record, batch, head, addresses, force=underpriced)
 
     def _underpriced(self, batch: BatchRecord) -> bool:
+        """Whether the batch's fees are below the next block's base fee, or the node refused them as such."""
+        if batch.index in self._refused:
+            return True
         fees = fees_of(str(batch.raw_tx))
         return fees is not None and fees.max_fee < self._base_fee
 
@@ -222,11 +260,14 @@ class Mempool:
         batch: BatchRecord,
         head: int,
         addresses: Sequence[str],
+        *,
+        force: bool = False,
     ) -> State | None:
-        """Replace a pooled batch that is underpriced, or the lowest one when the account has stalled."""
+        """Replace a batch that is underpriced (``force``: the node said so), or the lowest one when the
+        account has stalled."""
         fees = fees_of(str(batch.raw_tx))
         waited = head - self._nonce_moved_at if batch.nonce == self._latest_nonce else 0
-        if fees is None or not needs_replacement(fees, self._base_fee, waited):
+        if fees is None or not (force or needs_replacement(fees, self._base_fee, waited)):
             return None
         bumped = self.runner.fees.bump(fees, self._base_fee)
         if bumped is None:
@@ -238,10 +279,14 @@ class Mempool:
                 )
             return None
         assert batch.nonce is not None
-        signed = self.runner._sign_batch(record, batch, addresses, batch.nonce, bumped)
+        # The same call as before, so the same gas: no new estimate (the node's heaviest work on a batch).
+        signed = self.runner._sign_batch(
+            record, batch, addresses, batch.nonce, bumped, gas_of(str(batch.raw_tx))
+        )
         journal.record_signed(
             record.plan_id, batch.index, batch.nonce, signed.tx_hash, signed.raw_tx
         )
+        self._refused.discard(batch.index)
         self._send(signed.raw_tx, batch)
         journal.record_sent(record.plan_id, batch.index)
         self.runner.log(
@@ -255,7 +300,7 @@ class Mempool:
     def _send(self, raw_tx: str | None, batch: BatchRecord) -> None:
         refused = self.chain.broadcast(str(raw_tx))
         if refused is not None:
-            self.check_funds_refusal(refused, batch)
+            self.check_funds_refusal(refused, batch)  # and notes an underpriced refusal
             self.runner.log(
                 f"batch {batch.index}: broadcast answered {refused}; checking the chain"
             )
@@ -307,17 +352,18 @@ class Mempool:
 
         A block verified once and more than :data:`REORG_WINDOW` below the head is final for this run.
         """
-        hashes: dict[int, str | None] = {}
+        window = {
+            known[0]
+            for b in confirmed
+            if (known := self._known.get(b.index)) is not None and known[0] >= head - REORG_WINDOW
+        }
+        hashes = self.chain.block_hashes(sorted(window))
         moved = False
         for batch in confirmed:
             known = self._known.get(batch.index)
             if known is not None:
                 number, block_hash = known
-                if number < head - REORG_WINDOW:
-                    continue
-                if number not in hashes:
-                    hashes[number] = self.chain.block_hash(number)
-                if hashes[number] == block_hash:
+                if number < head - REORG_WINDOW or hashes.get(number) == block_hash:
                     continue
             moved = self._check_receipt(journal, record, batch) or moved
         return moved

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, cast
 
-from collectibles.chain.airdrop.fees import Fees
+from collectibles.chain.airdrop.fees import Fees, next_base_fee
 from collectibles.chain.airdrop.lifecycle import Observation
 from collectibles.chain.airdrop.plan import TX_GAS_CAP
 from collectibles.chain.airdrop.retry import REQUEST_TIMEOUT, Retrying
@@ -64,6 +64,9 @@ def own_connection(provider: ProviderAPI) -> tuple[Web3, str]:
     return web3, uri
 
 
+BATCH_LIMIT = 100
+"""Calls sent in one JSON-RPC batch request (public endpoints refuse larger batches)."""
+
 LOG_BLOCK_RANGE = 10_000
 """Blocks one ``eth_getLogs`` request covers: public endpoints refuse wider ranges (or answers of more than
 10,000 logs), and a long chain is read in ranges of this size, halved when the node refuses one."""
@@ -101,6 +104,8 @@ class NodeClient:
     ):
         self.sender = sender
         self._logs: dict[str, list[dict[str, Any]]] = {}
+        self._txs: dict[str, dict[str, Any] | None] = {}
+        """Transactions looked up together for this pass (see :meth:`prefetch_transactions`)."""
         self._chain_id: int | None = None
         self.web3, endpoint = own_connection(provider)
         self.retrying = (
@@ -120,6 +125,34 @@ class NodeClient:
             return answer.get("result")
 
         return self.retrying(what, call)
+
+    def request_many(self, what: str, method: str, params: Sequence[Sequence[Any]]) -> list[Any]:
+        """The ``result`` of ``method`` for each of ``params``, in order: JSON-RPC batches of at most
+        :data:`BATCH_LIMIT` calls (one round trip each, retried as a whole), one call at a time where the
+        provider cannot batch. :class:`NodeRefused` for the first error answer."""
+        batch = getattr(self.web3.provider, "make_batch_request", None)
+        if batch is None:
+            return [self.request(what, method, *p) for p in params]
+        found: list[Any] = []
+        for at in range(0, len(params), BATCH_LIMIT):
+            chunk = [(cast("RPCEndpoint", method), list(p)) for p in params[at : at + BATCH_LIMIT]]
+
+            def call(chunk: list[tuple[RPCEndpoint, list[Any]]] = chunk) -> list[Any]:
+                answers = batch(chunk)
+                if isinstance(answers, dict):  # the whole batch refused
+                    raise NodeRefused(method, answers.get("error", answers))
+                if len(answers) != len(chunk):  # web3 has put the answers in the order of the calls
+                    raise NodeRefused(method, f"{len(answers)} answers to {len(chunk)} calls")
+                for answer in answers:
+                    if "error" in answer:
+                        raise NodeRefused(method, answer["error"])
+                return [answer.get("result") for answer in answers]
+
+            try:
+                found += self.retrying(what, call)
+            except NotImplementedError:  # a provider that cannot batch after all
+                found += [self.request(what, method, *p) for p in params[at : at + BATCH_LIMIT]]
+        return found
 
     def logs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """``eth_getLogs`` for ``params`` (``address``, ``topics``, ``fromBlock`` as an int) up to the head,
@@ -148,8 +181,17 @@ class NodeClient:
         return found
 
     def new_pass(self) -> None:
-        """Forget the logs read so far: the next :meth:`logs` asks the node again."""
+        """Forget the logs and transactions read so far: the next :meth:`logs` asks the node again."""
         self._logs.clear()
+        self._txs.clear()
+
+    def prefetch_transactions(self, tx_hashes: Sequence[str]) -> None:
+        """Look up ``tx_hashes`` together (JSON-RPC batches), for :meth:`observe` in this pass."""
+        hashes = list(dict.fromkeys(tx_hashes))
+        found = self.request_many(
+            "reading transactions", "eth_getTransactionByHash", [[h] for h in hashes]
+        )
+        self._txs.update(zip(hashes, found, strict=True))
 
     def deployment_block(self, address: str) -> int:
         """The block that created the contract at ``address``, from which its logs are read; 0 when the node
@@ -223,18 +265,43 @@ class NodeClient:
             "gasUsed": int(raw["gasUsed"], 16),
         }
 
+    def canonical_receipt(self, tx_hash: str) -> Receipt | None:
+        """The receipt of ``tx_hash`` if its block is on the chain as it is now: right after a reorg a node
+        may still answer with the receipt of a block it removed (Anvil did, with the batch's marks gone)."""
+        receipt = self.receipt(tx_hash)
+        if receipt is None or self.block_hash(receipt["blockNumber"]) != receipt.get("blockHash"):
+            return None
+        return receipt
+
     def in_pool(self, tx_hash: str) -> bool:
         """Whether the node knows ``tx_hash`` as a pending transaction (not mined, not dropped)."""
         tx = self.request("reading a transaction", "eth_getTransactionByHash", tx_hash)
         return tx is not None and tx.get("blockNumber") is None
 
-    def observe(self, tx_hashes: Sequence[str], nonce: int) -> Observation:
-        """What the chain shows of the variants ``tx_hashes`` of one batch, all signed at ``nonce``."""
+    def observe(
+        self, tx_hashes: Sequence[str], nonce: int, latest_nonce: int | None = None
+    ) -> Observation:
+        """What the chain shows of the variants ``tx_hashes`` of one batch, all signed at ``nonce``.
+
+        ``latest_nonce`` is the account's mined nonce if the caller read it just before (a watch pass reads
+        it once for all its batches); else it is read here.
+        """
         # In this order, so that a transaction mined while we look is seen mined, never as "nonce taken" or
-        # "dropped": the nonce first, then the pool, then the receipts.
-        nonce_used = nonce < self.nonce("latest")
-        pooled = any(self.in_pool(h) for h in tx_hashes)
-        receipts = [r for h in tx_hashes if (r := self.receipt(h)) is not None]
+        # "dropped": the nonce first, then the transactions (one batched lookup: pooled, mined or unknown),
+        # then the receipts: only of variants found mined, or of all when the nonce is used and no variant
+        # was found (a node that forgot old transactions still has their receipts).
+        nonce_used = nonce < (self.nonce("latest") if latest_nonce is None else latest_nonce)
+        missing = [h for h in tx_hashes if h not in self._txs]
+        if latest_nonce is None or missing:
+            self.prefetch_transactions(list(tx_hashes) if latest_nonce is None else missing)
+        txs = [self._txs[h] for h in tx_hashes]
+        pooled = any(tx is not None and tx.get("blockNumber") is None for tx in txs)
+        mined_hashes = [
+            h for h, tx in zip(tx_hashes, txs, strict=True) if tx and tx.get("blockNumber")
+        ]
+        if not mined_hashes and not pooled and nonce_used:
+            mined_hashes = list(tx_hashes)
+        receipts = [r for h in mined_hashes if (r := self.canonical_receipt(h)) is not None]
         mined = receipts[0] if receipts else None
         return Observation(
             mined_status=None if mined is None else int(mined["status"]),
@@ -273,6 +340,24 @@ class NodeClient:
         block = self._block("latest") or {}
         return int(block.get("baseFeePerGas") or "0x0", 16)
 
+    def next_base_fee(self) -> int:
+        """The base fee of the next block, the earliest a transaction sent now can be in: the node's
+        ``eth_feeHistory`` (its last entry is the next block's, and follows a node's override of it), else
+        EIP-1559's rule on the latest block (0 on a chain without EIP-1559)."""
+        try:
+            history = self.request("reading the base fee", "eth_feeHistory", 1, "latest", [])
+            fees = (history or {}).get("baseFeePerGas") or []
+            if fees:
+                return int(fees[-1], 16)
+        except NodeRefused:
+            pass
+        block = self._block("latest") or {}
+        if not block.get("baseFeePerGas"):
+            return 0
+        return next_base_fee(
+            int(block["baseFeePerGas"], 16), int(block["gasUsed"], 16), int(block["gasLimit"], 16)
+        )
+
     def suggested_tip(self) -> int:
         """The node's suggested priority fee (``eth_maxPriorityFeePerGas``)."""
         return int(self.request("reading the priority fee", "eth_maxPriorityFeePerGas"), 16)
@@ -288,6 +373,15 @@ class NodeClient:
         """The hash of block ``number`` on the chain as it is now, ``None`` past the head."""
         block = self._block(number)
         return None if block is None else str(block["hash"])
+
+    def block_hashes(self, numbers: Sequence[int]) -> dict[int, str | None]:
+        """:meth:`block_hash` of each of ``numbers``, read together (JSON-RPC batches)."""
+        blocks = self.request_many(
+            "reading blocks", "eth_getBlockByNumber", [[hex(n), False] for n in numbers]
+        )
+        return {
+            n: None if b is None else str(b["hash"]) for n, b in zip(numbers, blocks, strict=True)
+        }
 
 
 def gas_limit_for(estimate: int) -> int:
@@ -320,6 +414,12 @@ def fees_of(raw_tx: str) -> Fees | None:
     if fields is None:
         return None
     return Fees(int(fields["maxFeePerGas"]), int(fields["maxPriorityFeePerGas"]))
+
+
+def gas_of(raw_tx: str) -> int | None:
+    """The gas limit a signed EIP-1559 transaction carries (``None`` for another type)."""
+    fields = _fields_of(raw_tx)
+    return None if fields is None else int(fields["gas"])
 
 
 def max_cost_of(raw_tx: str) -> int:

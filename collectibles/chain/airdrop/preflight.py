@@ -13,7 +13,7 @@ check, with the gas estimate and price, makes the dry run.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,11 +60,16 @@ def refusal(
     contract: ContractInstance,
     sender: AccountAPI,
     series_id: int,
-    pending: Sequence[Batch | BatchRecord],
+    pending: Sequence[Batch | BatchRecord] | Callable[[], Sequence[Batch | BatchRecord]],
     addresses: Sequence[str],
     mode: AirdropMode = ARRAY,
 ) -> tuple[int, str | None]:
     """``(tokens the series can still mint, reason the chain would refuse the pending batches or None)``.
+
+    ``pending`` may be a function, called once the series is read: the marks it reads are then no older than
+    the series' minted count, so a batch executed in between counts neither as pending nor against the room
+    left (read the other way round, a batch mined between the two reads counts twice and a healthy run is
+    refused).
 
     The series must exist, be open and have room for every pending recipient; then the first pending batch is
     simulated from ``sender`` (``eth_call``) in the run's ``mode``, which catches a pause or a missing role by
@@ -75,6 +80,8 @@ def refusal(
     except Exception:  # noqa: BLE001 - any revert here means the series is unknown
         return 0, f"series {series_id} does not exist on {contract.address}"
     cap_left = int(info.maxSupply) - int(info.minted)
+    if callable(pending):
+        pending = pending()
     if info.closed:
         return cap_left, f"series {series_id} is closed"
     needed = sum(b.count for b in pending)

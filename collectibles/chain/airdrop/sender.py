@@ -9,7 +9,7 @@ which it extends. Fees follow :mod:`~collectibles.chain.airdrop.fees`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak
 from hexbytes import HexBytes
@@ -118,30 +118,33 @@ class BatchSender(NodeClient):
         recipients: list[str],
         nonce: int,
         fees: Fees | None = None,
+        gas_limit: int | None = None,
     ) -> SignedBatch:
         """Sign the airdrop of ``batch`` (its campaign, first member number and ``recipients``) at ``nonce``
         with ``fees`` (``None``: the default policy's first fees now); the gas limit is over the estimate and
-        within EIP-7825's cap. Sends nothing.
+        within EIP-7825's cap (``gas_limit``, when given, is used as is: a replacement keeps its batch's).
+        Sends nothing.
 
         The transaction is built by the ecosystem (not through the contract method, whose argument
         conversion checksums every recipient again) and signed by the Ape account, so any account type
         signs as it always does (a keyfile account asks for its passphrase).
         """
         data = self.airdrop_calldata(series_id, batch.campaign_id, batch.start, recipients)
-        try:
-            estimate = self.retrying(
-                "estimating gas",
-                lambda: self.web3.eth.estimate_gas(
-                    {"from": self.sender.address, "to": self.address, "data": HexBytes(data)}
-                ),
-            )
-        except Exception as err:  # a roster short of gas reverts with its own error: say so
-            if self.mode.ran_out_of_gas(f"{err} {getattr(err, 'data', '')}"):
-                raise AirdropNotPossible(
-                    f"batch {batch.index} ({batch.count} recipients): {self.mode.explain(NOT_STORED)}"
-                ) from err
-            raise
-        gas_limit = gas_limit_for(int(estimate))
+        if gas_limit is None:
+            try:
+                estimate = self.retrying(
+                    "estimating gas",
+                    lambda: self.web3.eth.estimate_gas(
+                        {"from": self.sender.address, "to": self.address, "data": HexBytes(data)}
+                    ),
+                )
+            except Exception as err:  # a roster short of gas reverts with its own error: say so
+                if self.mode.ran_out_of_gas(f"{err} {getattr(err, 'data', '')}"):
+                    raise AirdropNotPossible(
+                        f"batch {batch.index} ({batch.count} recipients): {self.mode.explain(NOT_STORED)}"
+                    ) from err
+                raise
+            gas_limit = gas_limit_for(int(estimate))
         if fees is None:
             fees = FeePolicy().initial(self.base_fee(), self.suggested_tip())
         txn = self.contract.provider.network.ecosystem.create_transaction(
@@ -165,7 +168,8 @@ class BatchSender(NodeClient):
         """The contract's marks of our campaign's members ``first`` to ``first + count - 1``, one int each
         word of 256 members (``Collectible.airdropMarks`` for this sender), from word ``first // 256``.
 
-        One plain ``eth_call`` per word, encoded here: Ape's contract call costs ten times the node's work.
+        One plain ``eth_call`` per word, encoded here (Ape's contract call costs ten times the node's work),
+        sent in JSON-RPC batches: a watch pass reads the words of all its batches in a few round trips.
         """
         head = (
             self._marks
@@ -174,15 +178,15 @@ class BatchSender(NodeClient):
             + bytes.fromhex(campaign_id[2:]).rjust(32, b"\0")
         )
 
-        def word(index: int) -> int:
-            call = {
-                "from": self.sender.address,
-                "to": self.address,
-                "data": "0x" + (head + _word(index)).hex(),
-            }
-            return int(self.request("reading the airdrop marks", "eth_call", call, "latest"), 16)
+        def call(index: int) -> list[Any]:
+            data = "0x" + (head + _word(index)).hex()
+            return [{"from": self.sender.address, "to": self.address, "data": data}, "latest"]
 
-        return [word(w) for w in range(first >> 8, ((first + count - 1) >> 8) + 1)]
+        words = range(first >> 8, ((first + count - 1) >> 8) + 1)
+        answers = self.request_many(
+            "reading the airdrop marks", "eth_call", [call(w) for w in words]
+        )
+        return [int(answer, 16) for answer in answers]
 
     def executed(self, series_id: int, batch: Batch | BatchRecord) -> bool:
         """Whether every member of ``batch`` is marked served on chain: one transaction marks a whole batch,

@@ -8,7 +8,9 @@ from collectibles.chain.airdrop.fees import (
     FeePolicy,
     Fees,
     is_replacement,
+    is_underpriced_refusal,
     minimum_replacement,
+    next_base_fee,
 )
 
 
@@ -105,3 +107,50 @@ def test_bump__repeated__fees_never_pass_the_cap_and_each_step_replaces():
 
     # 21 gwei x 1.1^16 = 96.5 gwei; a 17th step needs 106 gwei, over the cap.
     assert (steps, fees.max_fee // GWEI) == (16, 96)
+
+
+@pytest.mark.parametrize(
+    ("gas_used", "expected"),
+    [
+        (15_000_000, 10 * GWEI),  # at the target (half the limit): unchanged
+        (30_000_000, 11_250_000_000),  # a full block: +1/8
+        (0, 8_750_000_000),  # an empty block: -1/8
+        (22_500_000, 10_625_000_000),  # halfway above the target: +1/16
+    ],
+)
+def test_next_base_fee__eip1559_rule__moves_at_most_an_eighth_towards_the_target(
+    gas_used, expected
+):
+    assert next_base_fee(10 * GWEI, gas_used, 30_000_000) == expected
+
+
+def test_next_base_fee__tiny_base_fee_over_target__rises_by_at_least_one_wei():
+    assert next_base_fee(7, 15_000_001, 30_000_000) == 8
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "max fee per gas less than block base fee",  # Anvil
+        "max fee per gas less than block base fee: address 0xab, maxFeePerGas: 1, baseFee: 9",  # geth
+        "fee cap less than block base fee",
+        "transaction underpriced",  # geth, reth
+        "replacement transaction underpriced",
+        "Replacement transaction underpriced",
+    ],
+)
+def test_is_underpriced_refusal__pools_answers_for_low_fees__true(answer):
+    assert is_underpriced_refusal(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "nonce too low",
+        "already known",
+        "insufficient funds for gas * price + value",
+        "intrinsic gas too low",
+    ],
+)
+def test_is_underpriced_refusal__other_refusals__false(answer):
+    assert not is_underpriced_refusal(answer)

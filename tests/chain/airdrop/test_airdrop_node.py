@@ -9,6 +9,7 @@ from collectibles.chain.airdrop.node import (
     GAS_LIMIT_MULTIPLIER,
     fees_of,
     gas_limit_for,
+    gas_of,
     max_cost_of,
 )
 from collectibles.chain.airdrop.plan import TX_GAS_CAP, Batch
@@ -105,3 +106,47 @@ def test_fees_and_balance__read_from_the_node(sender, minter, chain):
     assert sender.base_fee() == chain.blocks.head.base_fee
     assert sender.balance() == minter.balance
     assert sender.suggested_tip() >= 0
+
+
+def test_block_hashes__read_together__same_as_one_by_one(sender, chain):
+    numbers = [0, chain.blocks.head.number, chain.blocks.head.number + 1000]
+
+    assert sender.block_hashes(numbers) == {n: sender.block_hash(n) for n in numbers}
+
+
+def test_next_base_fee__node_override_of_the_next_block__followed(sender, chain):
+    spike, before = 77 * GWEI, sender.next_base_fee()
+    chain.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(spike)])
+    try:
+        assert sender.next_base_fee() == spike
+        assert sender.base_fee() != spike  # the latest block's is not what a send now must pay
+    finally:  # the override outlives the test's rollback: put the next block's base fee back
+        chain.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(before)])
+
+
+def test_sign__replacement_with_gas_limit__same_gas_no_estimate(sender, minter, free_series):
+    nonce = minter.nonce
+    first = sender.sign(free_series, BATCH, RECIPIENTS, nonce, Fees(50 * GWEI, GWEI))
+    bumped = sender.sign(
+        free_series, BATCH, RECIPIENTS, nonce, Fees(60 * GWEI, 2 * GWEI), gas_of(first.raw_tx)
+    )
+
+    assert gas_of(bumped.raw_tx) == gas_of(first.raw_tx) == first.gas_limit
+    assert fees_of(bumped.raw_tx) == Fees(60 * GWEI, 2 * GWEI)
+
+
+def test_observe__receipt_of_a_removed_block__not_taken_as_mined(
+    sender, minter, free_series, monkeypatch
+):
+    nonce = minter.nonce
+    signed = sender.sign(free_series, BATCH, RECIPIENTS, nonce, Fees(100 * GWEI, GWEI))
+    assert sender.broadcast(signed.raw_tx) is None
+    real = sender.receipt(signed.tx_hash)
+    assert real is not None
+    stale = {**real, "blockHash": "0x" + "00" * 32}  # what a node may answer right after a reorg
+    monkeypatch.setattr(sender, "receipt", lambda tx_hash: stale)
+
+    seen = sender.observe([signed.tx_hash], nonce)
+
+    assert (seen.mined_status, seen.mined_hash) == (None, None)
+    assert sender.canonical_receipt(signed.tx_hash) is None
