@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 import peers
-from _chain import Fresh
+from _chain import Fresh, print_rows
 from ape import accounts, chain, networks, project
 from eth_utils import keccak, to_checksum_address
 
@@ -208,15 +208,7 @@ def main() -> int:
     with networks.parse_network_choice("ethereum:local:foundry"):
         rows = measure()
         theirs = peers.measure()
-    print(f"{'operation':50} {'tx gas':>12} {'tokens':>7} {'gas/token':>10} {'target':>8}")
-    missed = []
-    for label, gas, tokens in rows:
-        per_token = gas / tokens
-        target = TARGETS.get(label)
-        mark = "" if target is None else f"{target:>8,}"
-        if target is not None and per_token > target:
-            missed.append(label)
-        print(f"{label:50} {gas:>12,} {tokens:>7} {per_token:>10,.0f} {mark}")
+    missed = print_rows("operation", "token", rows, TARGETS, 50)
     print(
         f"\nfloor per airdropped token: {FLOOR_PER_TOKEN:,} (+ the transaction's fixed costs / tokens)"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from _chain import Fresh
+from _chain import Fresh, print_rows
 from ape import accounts, chain, networks, project
 
 from collectibles.chain.intents import contract_domain, intent_call, sign_intent
@@ -117,15 +117,7 @@ def _minted(nft, receipt) -> int:
 def main() -> int:
     with networks.parse_network_choice("ethereum:local:foundry"):
         rows = measure()
-    print(f"{'signed intent':42} {'tx gas':>12} {'intents':>7} {'gas/intent':>10} {'target':>8}")
-    missed = []
-    for label, gas, count in rows:
-        per_intent = gas / count
-        target = TARGETS.get(label)
-        mark = "" if target is None else f"{target:>8,}"
-        if target is not None and per_intent > target:
-            missed.append(label)
-        print(f"{label:42} {gas:>12,} {count:>7} {per_intent:>10,.0f} {mark}")
+    missed = print_rows("signed intent", "intent", rows, TARGETS, 42)
     print(
         f"\nfloor of a voucher to a fresh address: {VOUCHER_FLOOR:,} (+ calldata, its event, the code)"
     )

@@ -22,11 +22,6 @@ DEADLINE_AFTER = 3600
 
 
 @pytest.fixture
-def domain(collectible):
-    return contract_domain(collectible)
-
-
-@pytest.fixture
 def held_token(chain, collectible, gift_series, mint_to, fan):
     """A GiftAfterHold token of ``fan`` whose hold is over (the next block is one second past it)."""
     token = mint_to(gift_series, fan)

@@ -11,18 +11,8 @@ from eth_utils import keccak
 from utils.chain_time import HOLD_SECONDS, set_next_block_time
 from utils.logs import event_args
 
-from collectibles.chain.intents import contract_domain, intent_call, sign_intent
+from collectibles.chain.intents import intent_call, sign_intent
 from collectibles.domain.intents import Gift, Voucher
-
-
-@pytest.fixture(scope="module")
-def voucher_signer(accounts):
-    return accounts[8]
-
-
-@pytest.fixture
-def domain(collectible):
-    return contract_domain(collectible)
 
 
 @pytest.fixture

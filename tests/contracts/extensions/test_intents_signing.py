@@ -1,17 +1,11 @@
 """The cross-library check, end to end: ethers (npm, run by node) and eth-account sign the same gift and the same
 voucher; the digests and the signatures agree, and the contract accepts what ethers signed."""
 
-import pytest
 from utils.chain_time import HOLD_SECONDS, set_next_block_time
 from utils.ethers import ethers_sign
 
-from collectibles.chain.intents import contract_domain, sign_intent
+from collectibles.chain.intents import sign_intent
 from collectibles.domain.intents import Gift, Voucher, digest, typed_data
-
-
-@pytest.fixture
-def domain(collectible):
-    return contract_domain(collectible)
 
 
 def test_gift__signed_by_ethers__same_as_eth_account_and_accepted(

@@ -13,20 +13,10 @@ import pytest
 from utils.logs import event_args
 from utils.reverts import reverts
 
-from collectibles.chain.intents import contract_domain, sign_intent
+from collectibles.chain.intents import sign_intent
 from collectibles.domain.intents import SECP256K1_N, Voucher, recover_signer, typed_data
 
 ZERO = "0x0000000000000000000000000000000000000000"
-
-
-@pytest.fixture(scope="module")
-def voucher_signer(accounts):
-    return accounts[8]
-
-
-@pytest.fixture
-def domain(collectible):
-    return contract_domain(collectible)
 
 
 @pytest.fixture
