@@ -3,6 +3,9 @@
 `make browser` installs /usr/bin/chromium. Chromium starts with a new empty profile and with its background
 networking off (on a closed network it otherwise hangs on, or floods, refused connections), and with
 `--remote-debugging-port=0`: it picks a free port and writes it to `DevToolsActivePort` in the profile.
+
+A cold start is slow: on an idle CI machine whose page cache was reclaimed, Chromium took 26 s to write that file
+(0.25 s warm), so the start timeout is generous and a start that still fails says what Chromium printed.
 """
 
 from __future__ import annotations
@@ -121,17 +124,20 @@ class Page:
 
 
 @contextmanager
-def headless_chromium(start_timeout: float = 30) -> Iterator[Page]:
+def headless_chromium(start_timeout: float = 120) -> Iterator[Page]:
     """Start Chromium with a fresh profile, yield its first tab, and always kill it afterwards."""
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        process = subprocess.Popen(
-            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    with tempfile.TemporaryDirectory(prefix="chromium-") as scratch:
+        profile = Path(scratch) / "profile"
+        log = Path(scratch) / "stderr.log"
+        with log.open("wb") as stderr:
+            process = subprocess.Popen(
+                [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         page = None
         try:
-            port = _devtools_port(Path(profile), process, start_timeout)
+            port = _devtools_port(profile, process, start_timeout, log)
             page = Page(_page_socket(port, start_timeout))
             yield page
         finally:
@@ -141,17 +147,27 @@ def headless_chromium(start_timeout: float = 30) -> Iterator[Page]:
             process.wait(timeout=10)
 
 
-def _devtools_port(profile: Path, process: subprocess.Popen[bytes], timeout: float) -> int:
+def _devtools_port(
+    profile: Path, process: subprocess.Popen[bytes], timeout: float, log: Path
+) -> int:
     active = profile / "DevToolsActivePort"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"chromium exited with {process.returncode} before listening")
+            raise RuntimeError(
+                f"chromium exited with {process.returncode} before listening:\n{_tail(log)}"
+            )
         lines = active.read_text().splitlines() if active.exists() else []
         if lines and lines[0].strip().isdigit():
             return int(lines[0])
         time.sleep(0.05)
-    raise TimeoutError(f"chromium wrote no {active.name} within {timeout} s")
+    raise TimeoutError(f"chromium wrote no {active.name} within {timeout} s:\n{_tail(log)}")
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    """The last lines Chromium wrote to stderr, for the error that says why it did not start."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return "\n".join(text.splitlines()[-lines:]) or "(chromium wrote nothing to stderr)"
 
 
 def _page_socket(port: int, timeout: float) -> str:
