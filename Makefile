@@ -94,10 +94,14 @@ bench: compile
 
 # The long fault drills, beyond the few cases each that `make test` runs: faults injected into a 100,000-member
 # airdrop, and 20 random SIGKILLs of a real `ape run airdrop`, each ending with every member holding exactly
-# the planned tokens. They print figures; they are not part of the test command.
+# the planned tokens. They print figures; they are not part of the test command. Then the property tests again
+# with eight times the examples `make test` gives them (tests/utils/properties.py).
+PROPERTY_TESTS := tests/contracts/test_invariants.py tests/contracts/test_roster_model.py \
+	tests/contracts/extensions/test_airdrop_splits.py tests/contracts/extensions/test_intents_properties.py
 drill: compile
 	$(BIN)/python benchmarks/drill.py
 	$(BIN)/python benchmarks/airdrop_kill_drill.py
+	COLLECTIBLES_PROPERTY_SCALE=8 $(BIN)/ape test -q -p no:cacheprovider $(PROPERTY_TESTS)
 
 # A long-lived local chain on 127.0.0.1:8545 (CHAIN_PORT) whose state survives restarts (in CHAIN_DIR).
 # `make chain CHAIN=ganache` starts ganache 7 instead, with the same accounts and chain id

@@ -14,9 +14,10 @@ assertions included, so a broken invariant would pass. ``chain.snapshot()``/``ch
 """
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from utils.logs import ZERO_ADDRESS
+from utils.properties import chain_settings
 from utils.reverts import reverts
 
 from collectibles.domain.tokens import TransferPolicy, split_token_id, token_id
@@ -58,9 +59,7 @@ COVERING_SEQUENCE = [
     ("transfer", 9, 3),  # a badge: refused
     ("burn", 10),  # the other badge: burned
 ]
-SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+SETTINGS = chain_settings(12)  # x8 under `make drill`
 
 
 @pytest.fixture

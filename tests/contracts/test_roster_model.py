@@ -8,8 +8,9 @@ exactly the model's, which is what makes roster tokens indistinguishable from no
 """
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
+from utils.properties import chain_settings
 from utils.reverts import reverts
 
 from collectibles.domain.tokens import TransferPolicy, token_id
@@ -54,9 +55,7 @@ COVERING_SEQUENCE = [
     ("transfer", 9, 0),  # a badge: refused
     ("burn", 4),  # a roster token burned
 ]
-SETTINGS = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+SETTINGS = chain_settings(10)  # x8 under `make drill`
 
 
 @pytest.fixture

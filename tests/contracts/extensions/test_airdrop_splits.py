@@ -7,16 +7,15 @@ got one, and the marks say exactly who was served.
 """
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from utils.properties import chain_settings
 
 from collectibles.domain.tokens import TransferPolicy
 
 MEMBERS = 12
 CAMPAIGN = bytes.fromhex("5a" * 32)
-SETTINGS = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+SETTINGS = chain_settings(12)  # x8 under `make drill`
 
 ranges = st.lists(
     st.integers(0, MEMBERS - 1).flatmap(
