@@ -77,11 +77,9 @@ class RpcRedemptions:
             try:
                 logs = self.request("eth_getLogs", query)
             except NodeError:
-                if span == 1:
+                if end == start:
                     raise
-                span = max(
-                    1, span // 2
-                )  # a range or an answer too large for this node: ask for less
+                span = max(1, (end - start + 1) // 2)  # too large for this node: ask for less
                 continue
             found += [decode_redeemed(log) for log in logs if not log.get("removed")]
             start = end + 1
@@ -151,7 +149,8 @@ class NotAContractHere(CollectiblesError):
 
 def verify(ledger: RedemptionLedger, source: RpcRedemptions, confirmations: int) -> Reconciliation:
     """Every ``Redeemed`` event from the ledger's start block to the confirmed head against every
-    fulfilment in the ledger, both ways (:func:`~collectibles.domain.redemptions.reconcile`)."""
+    fulfilment in the ledger, both ways (:func:`~collectibles.domain.redemptions.reconcile`); a fulfilment
+    above the confirmed head counts as not redeemed when the chain does not have its block."""
     identity = ledger.identity()
     assert identity is not None
     checked_to = source.head() - (confirmations - 1)
@@ -159,5 +158,9 @@ def verify(ledger: RedemptionLedger, source: RpcRedemptions, confirmations: int)
     cursor = ledger.cursor()
     fulfilments: list[Fulfilment] = ledger.fulfilments()
     return reconcile(
-        events, fulfilments, checked_to=checked_to, cursor=None if cursor is None else cursor.block
+        events,
+        fulfilments,
+        checked_to=checked_to,
+        cursor=None if cursor is None else cursor.block,
+        block_gone=lambda r: source.block_hash(r.block_number) != r.block_hash,
     )

@@ -12,7 +12,7 @@ reads it over JSON-RPC; the unit tests use a chain in memory that can be reorgan
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -190,12 +190,14 @@ def reconcile(
     *,
     checked_to: int,
     cursor: int | None,
+    block_gone: Callable[[Redemption], bool] = lambda r: False,
 ) -> Reconciliation:
     """Compare the chain's redemptions (blocks up to ``checked_to``) with the ledger's fulfilments.
 
     A redemption and a fulfilment match when their content (key, holder, order) is the same: a transaction
     that moved to another block in a reorganisation is still the redemption that was fulfilled. Each side's
-    leftovers are the two kinds of mismatch. A fulfilment of a block after ``checked_to`` is not judged.
+    leftovers are the two kinds of mismatch. A fulfilment of a block after ``checked_to`` is judged only
+    if ``block_gone`` says the chain does not have its block (a ledger ahead of a chain that lost blocks).
     """
     on_chain: dict[tuple[int, int, int, str, str], Redemption] = {}
     for redemption in chain:
@@ -207,7 +209,11 @@ def reconcile(
         content = fulfilment.redemption.content
         if content in on_chain and content not in matched:
             matched.add(content)
-        elif fulfilment.orphaned or fulfilment.redemption.block_number <= checked_to:
+        elif (
+            fulfilment.orphaned
+            or fulfilment.redemption.block_number <= checked_to
+            or block_gone(fulfilment.redemption)
+        ):
             result.unredeemed.append(fulfilment)
     result.unfulfilled = [r for c, r in on_chain.items() if c not in matched]
     return result
