@@ -132,7 +132,9 @@ def fulfil(
         path = ledger_path or _default_ledger(identity)
         ledger = RedemptionLedger.open(path, identity)
     depth = confirmations or _default_confirmations(provider)
-    totals: dict[str, Any] = {"fulfilled": [], "orphaned": [], "passes": 0}
+    # A watcher that runs until stopped keeps counts only; a bounded run also lists what it did (--json).
+    listed = not follow or polls is not None
+    totals: dict[str, Any] = {"fulfilled": [], "orphaned": [], "passes": 0, "fulfilled_count": 0}
     with ledger, cli_ctx.reported_errors():
         click.echo(
             f"Fulfilling redemptions of {source.address} into {path} ({depth} confirmations)"
@@ -144,8 +146,10 @@ def fulfil(
         def report(result: PassResult) -> None:
             _print_pass(result, follow)
             totals["passes"] += 1
-            totals["fulfilled"] += [_as_dict(f) for f in result.fulfilled]
-            totals["orphaned"] += [_as_dict(f) for f in result.orphaned]
+            totals["fulfilled_count"] += len(result.fulfilled)
+            if listed:
+                totals["fulfilled"] += [_as_dict(f) for f in result.fulfilled]
+                totals["orphaned"] += [_as_dict(f) for f in result.orphaned]
             totals["cursor"] = None if result.cursor is None else result.cursor.block
 
         if follow:

@@ -99,9 +99,9 @@ class Fulfiller:
             result.ranges += 1
             result.duplicates += applied.duplicates
             result.moved += applied.moved
-            result.revived += len(applied.revived or [])
-            result.orphaned += applied.replaced or []
-            back = {f.fulfilment_id for f in applied.revived or []}
+            result.revived += len(applied.revived)
+            result.orphaned += applied.replaced
+            back = {f.fulfilment_id for f in applied.revived}
             result.orphaned = [f for f in result.orphaned if f.fulfilment_id not in back]
             for fulfilment in applied.fulfilled:
                 result.fulfilled.append(fulfilment)

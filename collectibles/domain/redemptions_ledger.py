@@ -28,7 +28,7 @@ import fcntl
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self, TextIO
 
@@ -114,15 +114,15 @@ class Cursor:
 class Applied:
     """What one :meth:`RedemptionLedger.apply` did."""
 
-    fulfilled: list[Fulfilment]
+    fulfilled: list[Fulfilment] = field(default_factory=list)
     """New fulfilments: redemptions seen for the first time."""
     duplicates: int = 0
     """Events the ledger had already fulfilled, at the same place."""
     moved: int = 0
     """Events already fulfilled, now found in another block or transaction (the row follows them)."""
-    revived: list[Fulfilment] | None = None
+    revived: list[Fulfilment] = field(default_factory=list)
     """Orphaned fulfilments whose redemption is back on chain."""
-    replaced: list[Fulfilment] | None = None
+    replaced: list[Fulfilment] = field(default_factory=list)
     """Fulfilments orphaned because another redemption with their key took their place."""
 
 
@@ -295,7 +295,7 @@ class RedemptionLedger:
         """
         identity = self.identity()
         assert identity is not None
-        applied = Applied(fulfilled=[], revived=[], replaced=[])
+        applied = Applied()
         with self._transaction():
             for event in events:
                 self._apply_one(identity, event, applied)
@@ -316,8 +316,6 @@ class RedemptionLedger:
         return applied
 
     def _apply_one(self, identity: LedgerIdentity, event: Redemption, applied: Applied) -> None:
-        assert applied.revived is not None
-        assert applied.replaced is not None
         key = (str(event.campaign_id), str(event.token_id), event.count)
         live = self._row("orphaned IS NULL AND campaign_id = ? AND token_id = ? AND count = ?", key)
         if live is not None:

@@ -147,7 +147,7 @@ def test_rewind__orphaned_redemption_back_on_chain__revived_not_fulfilled_again(
     again = ledger.apply([event(block=7, block_hash="0xc7")], 8, "0xc8")
 
     assert again.fulfilled == []
-    assert [f.redemption.key for f in again.revived or []] == [event().key]
+    assert [f.redemption.key for f in again.revived] == [event().key]
     [row] = ledger.fulfilments()
     assert (row.orphaned, row.redemption.block_hash) == (None, "0xc7")
 
