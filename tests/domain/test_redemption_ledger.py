@@ -201,3 +201,23 @@ def test_open__another_programs_database__unreadable(tmp_path):
 def test_read__missing_file__says_run_fulfil_first(tmp_path):
     with pytest.raises(LedgerMissing, match="run `ape run redemptions fulfil` first"):
         RedemptionLedger.read(tmp_path / "absent.sqlite")
+
+
+def test_rewind__killed_inside_the_transaction__cursor_and_rows_as_before(
+    ledger, path, monkeypatch
+):
+    ledger.apply([event(block=3, block_hash="0xb3")], 4, "0xb4")
+    ledger.apply([event(count=2, block=6, block_hash="0xb6")], 8, "0xb8")
+
+    def die(name):
+        if name == "redemption_in_rewind":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(faults, "crash_point", die)
+
+    with pytest.raises(KeyboardInterrupt):
+        ledger.rewind(Cursor(4, "0xb4"), "gone")
+
+    with RedemptionLedger.read(path) as other:
+        assert other.cursor() == Cursor(8, "0xb8")
+        assert [f.orphaned for f in other.fulfilments()] == [None, None]
