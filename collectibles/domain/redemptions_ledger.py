@@ -1,0 +1,475 @@
+"""The fulfilment ledger: a SQLite file recording each redemption's fulfilment once, and how far the chain
+was read.
+
+Crash safety comes from one rule: the fulfilments of a block range and the cursor moving past that range
+commit in the same transaction (:meth:`RedemptionLedger.apply`). A process killed anywhere leaves either both
+or neither, so a rerun reads the range again and finds nothing new, or reads it for the first time. The file
+is in WAL mode with ``synchronous=FULL`` (every commit is fsync'd before it returns), so what was committed
+survives a power cut too, and ``verify`` can read while a watcher writes. A writer holds an exclusive
+``flock`` on a lock file beside the ledger (released by the OS however the process dies), so two fulfilment
+processes never interleave.
+
+Exactly once is also what the schema enforces, not only what the code does: a fulfilment's id (derived from
+the redemption, :func:`~collectibles.domain.redemptions.fulfilment_id`) is ``UNIQUE``, and so is the
+redemption key ``(campaign, token, count)`` among the rows whose event is on chain.
+
+The cursor keeps the hash of its block, and each committed range leaves a checkpoint (block, hash). When
+the chain's hash at the cursor differs (a reorganisation below the cursor), :meth:`rewind` goes back to the
+newest checkpoint the chain still has (the start, if none), and every fulfilment above it is marked
+*orphaned*, with why: it does not stay fulfilled silently. Reading forward again then revives a
+fulfilment whose redemption is back on chain (the same content, perhaps in another block) instead of
+fulfilling it a second time; one that stays gone is reported by ``verify`` as fulfilled but not redeemed.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self, TextIO
+
+from collectibles.domain import faults
+from collectibles.domain.redemptions import (
+    Fulfilment,
+    LedgerBusy,
+    LedgerMismatch,
+    LedgerMissing,
+    LedgerUnreadable,
+    LedgerUnwritable,
+    Redemption,
+    fulfilment_id,
+)
+
+SCHEMA_VERSION = 1
+CHECKPOINTS_KEPT = 256
+"""Checkpoints kept behind the cursor: a reorganisation deeper than that many ranges re-reads from the start."""
+
+_TABLES = """
+CREATE TABLE identity (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    chain_id INTEGER NOT NULL,
+    genesis_hash TEXT NOT NULL,
+    contract TEXT NOT NULL,
+    start_block INTEGER NOT NULL
+);
+CREATE TABLE cursor (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    block INTEGER NOT NULL,
+    block_hash TEXT
+);
+CREATE TABLE checkpoints (
+    block INTEGER PRIMARY KEY,
+    block_hash TEXT NOT NULL
+);
+CREATE TABLE fulfilments (
+    id INTEGER PRIMARY KEY,
+    fulfilment_id TEXT NOT NULL UNIQUE,
+    campaign_id TEXT NOT NULL,
+    token_id TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    holder TEXT NOT NULL,
+    order_ref TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    block_hash TEXT NOT NULL,
+    tx_hash TEXT NOT NULL,
+    log_index INTEGER NOT NULL,
+    fulfilled_at REAL NOT NULL,
+    orphaned TEXT
+);
+CREATE UNIQUE INDEX one_live_fulfilment ON fulfilments (campaign_id, token_id, count)
+    WHERE orphaned IS NULL;
+CREATE INDEX fulfilments_by_block ON fulfilments (block_number);
+"""
+# uint256 ids are stored as decimal text: SQLite's integers stop at 2**63.
+
+_COLUMNS = (
+    "campaign_id, token_id, holder, order_ref, count, block_number, block_hash, tx_hash, log_index,"
+    " fulfilment_id, fulfilled_at, orphaned"
+)
+
+
+@dataclass(frozen=True)
+class LedgerIdentity:
+    """Whose fulfilments a ledger holds: one contract on one chain, read from ``start_block``."""
+
+    chain_id: int
+    genesis_hash: str
+    contract: str
+    start_block: int
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The last fully processed block and its hash (``None`` before the first block was processed)."""
+
+    block: int
+    block_hash: str | None
+
+
+@dataclass
+class Applied:
+    """What one :meth:`RedemptionLedger.apply` did."""
+
+    fulfilled: list[Fulfilment] = field(default_factory=list)
+    """New fulfilments: redemptions seen for the first time."""
+    duplicates: int = 0
+    """Events the ledger had already fulfilled, at the same place."""
+    moved: int = 0
+    """Events already fulfilled, now found in another block or transaction (the row follows them)."""
+    revived: list[Fulfilment] = field(default_factory=list)
+    """Orphaned fulfilments whose redemption is back on chain."""
+    replaced: list[Fulfilment] = field(default_factory=list)
+    """Fulfilments orphaned because another redemption with their key took their place."""
+
+
+@dataclass(frozen=True)
+class Rewound:
+    """A reorganisation handled by :meth:`RedemptionLedger.rewind`."""
+
+    from_block: int
+    to_block: int
+    orphaned: list[Fulfilment]
+
+
+def _text_failure(err: BaseException) -> str:
+    if isinstance(err, OSError):
+        if err.errno == errno.ENOSPC:
+            return "the disk is full"
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "permission denied" if err.errno != errno.EROFS else "read-only file system"
+        if err.errno in (errno.ENOTDIR, errno.EEXIST):
+            return "a part of the path is a file, not a folder"
+        return err.strerror or str(err)
+    return str(err)
+
+
+class RedemptionLedger:
+    """An open ledger. :meth:`open` for the fulfilment process (locked, writable); :meth:`read` for
+    reconciliation (no lock: it only reads, and WAL lets it read beside a running watcher)."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection, lock: TextIO | None):
+        self.path = path
+        self._db = db
+        self._lock = lock
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | Path, identity: LedgerIdentity) -> Self:
+        """Open (or create) the ledger at ``path`` for ``identity``'s fulfilments, holding its lock.
+
+        Raises :class:`LedgerMismatch` when the file records another chain or contract, :class:`LedgerBusy`
+        when another process holds it, :class:`LedgerUnwritable` when it cannot be created or written.
+        """
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - held until close()
+        except OSError as err:
+            raise LedgerUnwritable(path, _text_failure(err)) from None
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise LedgerBusy(path) from None
+        try:
+            ledger = cls(path, _connect(path), lock)
+            ledger._prepare(identity)
+        except BaseException:
+            lock.close()
+            raise
+        return ledger
+
+    @classmethod
+    def read(cls, path: str | Path, identity: LedgerIdentity | None = None) -> Self:
+        """Open an existing ledger to read it (checked against ``identity`` when given)."""
+        path = Path(path)
+        if not path.is_file():
+            raise LedgerMissing(path)
+        ledger = cls(path, _connect(path), None)
+        try:
+            ledger._check_readable(identity)
+        except BaseException:
+            ledger.close()
+            raise
+        return ledger
+
+    def _check_readable(self, identity: LedgerIdentity | None) -> None:
+        if self._version() != SCHEMA_VERSION:
+            raise LedgerUnreadable(self.path, "no redemption ledger tables, or a newer version")
+        stored = self.identity()
+        if stored is None:
+            raise LedgerUnreadable(self.path, "it records no chain or contract")
+        if identity is not None:
+            _check_identity(self.path, stored, identity)
+
+    def _version(self) -> int:
+        try:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.DatabaseError as err:
+            raise LedgerUnreadable(self.path, str(err)) from None
+
+    def _prepare(self, identity: LedgerIdentity) -> None:
+        version = self._version()
+        if version == 0:
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise LedgerUnreadable(self.path, "it holds other tables")
+            with self._transaction():
+                for statement in _TABLES.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(
+                    "INSERT INTO identity VALUES (1, ?, ?, ?, ?)",
+                    (
+                        identity.chain_id,
+                        identity.genesis_hash.lower(),
+                        identity.contract.lower(),
+                        identity.start_block,
+                    ),
+                )
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version != SCHEMA_VERSION:
+            raise LedgerUnreadable(self.path, f"schema version {version}, this program reads 1")
+        stored = self.identity()
+        assert stored is not None
+        _check_identity(self.path, stored, identity)
+
+    def close(self) -> None:
+        self._db.close()
+        if self._lock is not None:
+            self._lock.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ reading
+
+    def identity(self) -> LedgerIdentity | None:
+        row = self._db.execute(
+            "SELECT chain_id, genesis_hash, contract, start_block FROM identity"
+        ).fetchone()
+        return None if row is None else LedgerIdentity(*row)
+
+    def cursor(self) -> Cursor | None:
+        """The last fully processed block, ``None`` before the first range was committed."""
+        row = self._db.execute("SELECT block, block_hash FROM cursor").fetchone()
+        return None if row is None else Cursor(*row)
+
+    def next_block(self) -> int:
+        """The first block not processed yet."""
+        cursor = self.cursor()
+        if cursor is not None:
+            return cursor.block + 1
+        identity = self.identity()
+        assert identity is not None
+        return identity.start_block
+
+    def checkpoints(self) -> list[Cursor]:
+        """Committed range ends, newest first: where a rewind may stop."""
+        rows = self._db.execute(
+            "SELECT block, block_hash FROM checkpoints ORDER BY block DESC"
+        ).fetchall()
+        return [Cursor(b, h) for b, h in rows]
+
+    def fulfilments(self) -> list[Fulfilment]:
+        """Every fulfilment ever recorded (orphaned ones too), oldest first."""
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM fulfilments ORDER BY id").fetchall()
+        return [_fulfilment(row) for row in rows]
+
+    # ------------------------------------------------------------------ writing
+
+    def apply(self, events: Iterable[Redemption], last_block: int, last_hash: str) -> Applied:
+        """Fulfil the new ``events`` of a range and move the cursor to its ``last_block``, in one transaction.
+
+        An event already fulfilled is not fulfilled again, however often it is delivered; one that moved
+        (another block or transaction) moves its row; an orphaned fulfilment whose redemption is back is
+        revived. Killed anywhere, the ledger holds the whole range or none of it.
+        """
+        identity = self.identity()
+        assert identity is not None
+        applied = Applied()
+        with self._transaction():
+            for event in events:
+                self._apply_one(identity, event, applied)
+            faults.crash_point("redemption_in_transaction")
+            self._db.execute(
+                "INSERT INTO cursor VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE"
+                " SET block = excluded.block, block_hash = excluded.block_hash",
+                (last_block, last_hash),
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO checkpoints VALUES (?, ?)", (last_block, last_hash)
+            )
+            self._db.execute(
+                "DELETE FROM checkpoints WHERE block NOT IN"
+                " (SELECT block FROM checkpoints ORDER BY block DESC LIMIT ?)",
+                (CHECKPOINTS_KEPT,),
+            )
+        return applied
+
+    def _apply_one(self, identity: LedgerIdentity, event: Redemption, applied: Applied) -> None:
+        key = (str(event.campaign_id), str(event.token_id), event.count)
+        live = self._row("orphaned IS NULL AND campaign_id = ? AND token_id = ? AND count = ?", key)
+        if live is not None:
+            if live.redemption.content == event.content:
+                if live.redemption.location == event.location:
+                    applied.duplicates += 1
+                else:
+                    self._locate(live.fulfilment_id, event, orphaned=None)
+                    applied.moved += 1
+                return
+            reason = f"replaced on chain by another redemption with its key: {event.describe()}"
+            self._db.execute(
+                "UPDATE fulfilments SET orphaned = ? WHERE fulfilment_id = ?",
+                (reason, live.fulfilment_id),
+            )
+            applied.replaced.append(live)
+        ident = fulfilment_id(identity.chain_id, identity.contract, event)
+        gone = self._row("fulfilment_id = ?", (ident,))
+        if gone is not None:  # orphaned by a rewind, and back on chain: the same fulfilment, once
+            self._locate(ident, event, orphaned=None)
+            applied.revived.append(gone)
+            return
+        now = time.time()
+        self._db.execute(
+            f"INSERT INTO fulfilments ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL)",
+            (
+                *key[:2],
+                event.holder.lower(),
+                event.order_ref.lower(),
+                event.count,
+                *event.location,
+                ident,
+                now,
+            ),
+        )
+        applied.fulfilled.append(Fulfilment(event, ident, now))
+
+    def _locate(self, ident: str, event: Redemption, orphaned: str | None) -> None:
+        self._db.execute(
+            "UPDATE fulfilments SET block_number = ?, block_hash = ?, tx_hash = ?, log_index = ?,"
+            " orphaned = ? WHERE fulfilment_id = ?",
+            (*event.location, orphaned, ident),
+        )
+
+    def rewind(self, to: Cursor | None, reason: str) -> Rewound:
+        """Move the cursor back to ``to`` (a checkpoint the chain still has; ``None``: before the start
+        block), orphaning every live fulfilment above it with ``reason``, in one transaction."""
+        cursor = self.cursor()
+        identity = self.identity()
+        assert cursor is not None
+        assert identity is not None
+        floor = identity.start_block - 1 if to is None else to.block
+        rows = self._rows("orphaned IS NULL AND block_number > ?", (floor,))
+        with self._transaction():
+            self._db.execute(
+                "UPDATE fulfilments SET orphaned = ? WHERE orphaned IS NULL AND block_number > ?",
+                (reason, floor),
+            )
+            self._db.execute("DELETE FROM checkpoints WHERE block > ?", (floor,))
+            if to is None:
+                self._db.execute("DELETE FROM cursor")
+            else:
+                self._db.execute(
+                    "UPDATE cursor SET block = ?, block_hash = ?", (to.block, to.block_hash)
+                )
+            faults.crash_point("redemption_in_rewind")
+        return Rewound(
+            cursor.block,
+            floor,
+            [Fulfilment(r.redemption, r.fulfilment_id, r.fulfilled_at, reason) for r in rows],
+        )
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _row(self, where: str, params: tuple[object, ...]) -> Fulfilment | None:
+        rows = self._rows(where, params)
+        return rows[0] if rows else None
+
+    def _rows(self, where: str, params: tuple[object, ...]) -> list[Fulfilment]:
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM fulfilments WHERE {where} ORDER BY id", params
+        )
+        return [_fulfilment(row) for row in rows]
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error; a refused write is
+    :class:`LedgerUnwritable`."""
+
+    def __init__(self, ledger: RedemptionLedger):
+        self._ledger = ledger
+
+    def __enter__(self) -> None:
+        try:
+            self._ledger._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise LedgerUnwritable(self._ledger.path, str(err)) from None
+
+    def __exit__(self, kind: object, err: BaseException | None, tb: object) -> None:
+        db = self._ledger._db
+        if err is None:
+            try:
+                db.execute("COMMIT")
+            except sqlite3.OperationalError as failure:
+                err = failure
+            else:
+                return
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        if isinstance(err, sqlite3.OperationalError):
+            raise LedgerUnwritable(self._ledger.path, str(err)) from None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        # Autocommit: every write runs in an explicit transaction (see _Transaction).
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+    except sqlite3.DatabaseError as err:
+        if isinstance(err, sqlite3.OperationalError):
+            raise LedgerUnwritable(path, str(err)) from None
+        raise LedgerUnreadable(path, str(err)) from None
+    return db
+
+
+def _check_identity(path: Path, stored: LedgerIdentity, given: LedgerIdentity) -> None:
+    if (stored.chain_id, stored.genesis_hash) != (given.chain_id, given.genesis_hash.lower()):
+        raise LedgerMismatch(
+            path,
+            "chain",
+            f"{stored.chain_id} (genesis {stored.genesis_hash[:10]}…)",
+            f"{given.chain_id} (genesis {given.genesis_hash[:10]}…)",
+        )
+    if stored.contract != given.contract.lower():
+        raise LedgerMismatch(path, "contract", stored.contract, given.contract.lower())
+
+
+def _fulfilment(row: tuple[object, ...]) -> Fulfilment:
+    campaign, token, holder, order, count, number, block_hash, tx, index, ident, at, orphaned = row
+    redemption = Redemption(
+        int(str(campaign)),
+        int(str(token)),
+        str(holder),
+        str(order),
+        int(str(count)),
+        int(str(number)),
+        str(block_hash),
+        str(tx),
+        int(str(index)),
+    )
+    return Fulfilment(
+        redemption, str(ident), float(str(at)), None if orphaned is None else str(orphaned)
+    )

@@ -1,0 +1,320 @@
+"""Benefit-redemption fulfilment: record each on-chain redemption once in a ledger, and reconcile the two.
+
+ape run redemptions fulfil --redemption 0x… [--confirmations N] [--ledger FILE]
+ape run redemptions fulfil --redemption 0x… --follow [--interval 5]       # the watcher
+ape run redemptions verify --redemption 0x… [--ledger FILE]               # exit 1 naming every mismatch
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from scripts._cli import (
+    CollectiblesContext,
+    Command,
+    Group,
+    collectibles_cli_context,
+    is_local_chain,
+    json_option,
+)
+from scripts._params import ADDRESS
+from scripts._settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from ape.api import ProviderAPI
+
+    from collectibles.chain.redemptions import RpcRedemptions
+    from collectibles.domain.redemptions import Fulfilment
+    from collectibles.domain.redemptions_fulfil import PassResult
+    from collectibles.domain.redemptions_ledger import LedgerIdentity
+
+LEDGER_ROOT = PROJECT_ROOT / "redemptions"
+"""Where ledgers live by default: outside .build/, which `make clean` and Ape may wipe."""
+CONTRACT = "CollectibleRedemption"
+"""The registry's name for the redemption contract."""
+LOCAL_CONFIRMATIONS, REMOTE_CONFIRMATIONS = 1, 12
+"""The default ``--confirmations``: a local chain never reorganises; elsewhere a redemption pays for goods
+that are shipped, so it waits twelve blocks (the ledger still rewinds if a deeper reorganisation comes)."""
+
+redemption_option = click.option(
+    "--redemption",
+    "address",
+    type=ADDRESS,
+    default=None,
+    metavar="ADDRESS",
+    envvar="COLLECTIBLES_REDEMPTION",
+    show_envvar=True,
+    help=f"The {CONTRACT} contract [default: the deployment registry's].",
+)
+ledger_option = click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fulfilment ledger (SQLite) [default: redemptions/<chain>-<contract>.sqlite].",
+)
+confirmations_option = click.option(
+    "--confirmations",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="COLLECTIBLES_CONFIRMATIONS",
+    show_envvar=True,
+    help="Blocks deep a redemption must be to count (1: the head) [default: 1 on a local chain, else 12].",
+)
+
+
+@click.group(cls=Group)
+def cli() -> None:
+    """Fulfil benefit redemptions exactly once (fulfil, --follow) and reconcile them with the chain (verify)."""
+
+
+@cli.command(cls=Command)
+@collectibles_cli_context()
+@redemption_option
+@ledger_option
+@confirmations_option
+@click.option(
+    "--from-block",
+    type=click.IntRange(min=0),
+    default=None,
+    help="First block a new ledger reads [default: the contract's deployment block].",
+)
+@click.option(
+    "--range",
+    "span",
+    type=click.IntRange(min=1),
+    default=2_000,
+    show_default=True,
+    help="Blocks read (and committed) at a time.",
+)
+@click.option("--follow", is_flag=True, help="Keep watching: a pass every --interval seconds.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between passes with --follow.",
+)
+@click.option(
+    "--polls",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --follow, stop after this many passes [default: run until stopped].",
+)
+@json_option()
+def fulfil(
+    cli_ctx: CollectiblesContext,
+    provider: ProviderAPI,
+    address: str | None,
+    ledger_path: Path | None,
+    confirmations: int | None,
+    from_block: int | None,
+    span: int,
+    follow: bool,
+    interval: float,
+    polls: int | None,
+) -> None:
+    """Record a fulfilment for each Redeemed event from the ledger's cursor to the confirmed head, once.
+
+    A rerun (or a run after a kill at any point) reads on from the last committed range and fulfils nothing
+    twice. A reorganisation below the cursor rewinds the ledger; a fulfilment whose redemption left the
+    chain is reported here and by verify.
+    """
+    from collectibles.domain.redemptions_fulfil import Fulfiller
+    from collectibles.domain.redemptions_ledger import RedemptionLedger
+
+    with cli_ctx.reported_errors():
+        source = _source(cli_ctx, provider, address)
+        identity = _identity(source, ledger_path, from_block)
+        path = ledger_path or _default_ledger(identity)
+        ledger = RedemptionLedger.open(path, identity)
+    depth = confirmations or _default_confirmations(provider)
+    # A watcher that runs until stopped keeps counts only; a bounded run also lists what it did (--json).
+    listed = not follow or polls is not None
+    totals: dict[str, Any] = {"fulfilled": [], "orphaned": [], "passes": 0, "fulfilled_count": 0}
+    with ledger, cli_ctx.reported_errors():
+        click.echo(
+            f"Fulfilling redemptions of {source.address} into {path} ({depth} confirmations)"
+        )
+        fulfiller = Fulfiller(
+            ledger, source, confirmations=depth, span=span, on_fulfilment=_print_fulfilment
+        )
+
+        def report(result: PassResult) -> None:
+            _print_pass(result, follow)
+            totals["passes"] += 1
+            totals["fulfilled_count"] += len(result.fulfilled)
+            if listed:
+                totals["fulfilled"] += [_as_dict(f) for f in result.fulfilled]
+                totals["orphaned"] += [_as_dict(f) for f in result.orphaned]
+            totals["cursor"] = None if result.cursor is None else result.cursor.block
+
+        if follow:
+            try:
+                fulfiller.follow(interval, polls=polls, on_pass=report, on_error=_print_error)
+            except KeyboardInterrupt:
+                click.echo("Stopped; the ledger keeps its cursor: rerun to go on.")
+        else:
+            report(fulfiller.run_once())
+    cli_ctx.emit({**totals, "ledger": str(path), "redemption": source.address})
+
+
+@cli.command(cls=Command)
+@collectibles_cli_context()
+@redemption_option
+@ledger_option
+@confirmations_option
+@json_option()
+def verify(
+    cli_ctx: CollectiblesContext,
+    provider: ProviderAPI,
+    address: str | None,
+    ledger_path: Path | None,
+    confirmations: int | None,
+) -> None:
+    """Reconcile the chain's redemptions with the ledger both ways; exit 1 naming every redemption not
+    fulfilled and every fulfilment not redeemed (e.g. its block left the chain)."""
+    from collectibles.chain.redemptions import chain_of
+    from collectibles.chain.redemptions import verify as reconcile_chain
+    from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+
+    with cli_ctx.reported_errors():
+        source = _source(cli_ctx, provider, address)
+        chain_id, genesis = chain_of(source)
+        identity = LedgerIdentity(chain_id, genesis, source.address, 0)
+        path = ledger_path or _default_ledger(identity)
+        with RedemptionLedger.read(path, identity) as ledger:
+            check = reconcile_chain(
+                ledger, source, confirmations or _default_confirmations(provider)
+            )
+    for line in check.lines():
+        click.echo(line, err=True)
+    verdict = "clean" if check.clean else f"{len(check.lines())} mismatch(es)"
+    click.echo(
+        f"{check.redemptions} redemption(s) on chain up to block {check.checked_to}, "
+        f"{check.fulfilments} fulfilment(s) in {path}: {verdict}"
+    )
+    cli_ctx.emit(
+        {
+            "clean": check.clean,
+            "redemptions": check.redemptions,
+            "fulfilments": check.fulfilments,
+            "checked_to": check.checked_to,
+            "unfulfilled": [_key(r) for r in check.unfulfilled],
+            "unredeemed": [f.fulfilment_id for f in check.unredeemed],
+            "ledger": str(path),
+        }
+    )
+    if not check.clean:
+        raise SystemExit(1)  # not click's Exit: see scripts/verify.py
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _source(
+    cli_ctx: CollectiblesContext, provider: ProviderAPI, address: str | None
+) -> RpcRedemptions:
+    """The redemption contract's events: ``--redemption``, else the registry's entry for this chain."""
+    from collectibles.chain.deployment import chain_identity, has_code
+    from collectibles.chain.redemptions import NotAContractHere, RpcRedemptions
+
+    if address is None:
+        ident = chain_identity(provider)
+        found = cli_ctx.registry().find(
+            ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider)
+        )
+        if found is None:
+            raise click.UsageError(
+                f"no {CONTRACT} to read: pass --redemption ADDRESS (or set COLLECTIBLES_REDEMPTION); "
+                "the deployment registry records none on this chain"
+            )
+        address = found.address
+    elif not has_code(provider)(address):
+        raise NotAContractHere(address, provider.get_block("latest").number or 0)
+    return RpcRedemptions(provider.web3.provider, address)
+
+
+def _identity(
+    source: RpcRedemptions, ledger_path: Path | None, from_block: int | None
+) -> LedgerIdentity:
+    """The ledger's identity; the start block is looked up (bisection) only when a new ledger needs it."""
+    from collectibles.chain.redemptions import chain_of, deployment_block
+    from collectibles.domain.redemptions_ledger import LedgerIdentity
+
+    chain_id, genesis = chain_of(source)
+    identity = LedgerIdentity(chain_id, genesis, source.address, from_block or 0)
+    path = ledger_path or _default_ledger(identity)
+    if from_block is None and not path.exists():
+        identity = LedgerIdentity(chain_id, genesis, source.address, deployment_block(source))
+    return identity
+
+
+def _default_ledger(identity: LedgerIdentity) -> Path:
+    return (
+        LEDGER_ROOT
+        / f"{identity.chain_id}-{identity.genesis_hash[2:10]}-{identity.contract}.sqlite"
+    )
+
+
+def _default_confirmations(provider: ProviderAPI) -> int:
+    return (
+        LOCAL_CONFIRMATIONS if is_local_chain(provider.network, provider) else REMOTE_CONFIRMATIONS
+    )
+
+
+def _key(redemption: Any) -> str:
+    return f"{redemption.campaign_id}/{redemption.token_id}/{redemption.count}"
+
+
+def _as_dict(fulfilment: Fulfilment) -> dict[str, Any]:
+    r = fulfilment.redemption
+    return {
+        "fulfilment_id": fulfilment.fulfilment_id,
+        "campaign_id": r.campaign_id,
+        "token_id": r.token_id,
+        "count": r.count,
+        "holder": r.holder,
+        "order_ref": r.order_ref,
+        "block": r.block_number,
+        "tx_hash": r.tx_hash,
+        "orphaned": fulfilment.orphaned,
+    }
+
+
+def _print_fulfilment(fulfilment: Fulfilment) -> None:
+    r = fulfilment.redemption
+    click.echo(
+        f"fulfilled {fulfilment.fulfilment_id}: campaign {r.campaign_id} token {r.token_id} #{r.count} "
+        f"holder {r.holder} order {r.order_ref} (block {r.block_number})"
+    )
+
+
+def _print_pass(result: PassResult, follow: bool) -> None:
+    for rewound in result.rewinds:
+        click.echo(
+            f"reorganisation: the chain no longer has block {rewound.from_block} as recorded; "
+            f"the ledger went back to block {rewound.to_block} and read on",
+            err=True,
+        )
+    for fulfilment in result.orphaned:
+        click.echo(
+            f"WARNING: {fulfilment.fulfilment_id} (campaign {fulfilment.redemption.campaign_id} token "
+            f"{fulfilment.redemption.token_id} #{fulfilment.redemption.count}) was fulfilled but "
+            f"{fulfilment.orphaned}; its order needs a person (verify names it until then)",
+            err=True,
+        )
+    if follow and not (result.fulfilled or result.orphaned or result.rewinds):
+        return
+    cursor = "none" if result.cursor is None else f"block {result.cursor.block}"
+    click.echo(
+        f"{len(result.fulfilled)} new fulfilment(s), {result.duplicates + result.moved} already recorded; "
+        f"cursor at {cursor} (confirmed head {result.target})"
+    )
+
+
+def _print_error(err: Exception) -> None:
+    click.echo(f"pass failed, retrying at the next poll: {err}", err=True)

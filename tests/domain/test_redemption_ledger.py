@@ -1,0 +1,223 @@
+"""collectibles/domain/redemptions_ledger.py: one fulfilment per redemption, committed with the cursor."""
+
+import sqlite3
+
+import pytest
+
+from collectibles.domain import faults
+from collectibles.domain.redemptions import (
+    LedgerBusy,
+    LedgerMismatch,
+    LedgerMissing,
+    LedgerUnreadable,
+    LedgerUnwritable,
+    Redemption,
+    fulfilment_id,
+)
+from collectibles.domain.redemptions_ledger import Cursor, LedgerIdentity, RedemptionLedger
+
+CONTRACT = "0x" + "cd" * 20
+IDENTITY = LedgerIdentity(31337, "0x" + "11" * 32, CONTRACT, 1)
+HOLDER = "0x" + "ab" * 20
+
+
+def order(n):
+    return "0x" + f"{n:064x}"
+
+
+def event(campaign=1, token=1_000_001, count=1, block=5, block_hash="0xb5", tx="0xt1", index=0):
+    return Redemption(
+        campaign,
+        token,
+        HOLDER,
+        order(campaign + token + count),
+        count,
+        block,
+        block_hash,
+        tx,
+        index,
+    )
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "redemptions" / "ledger.sqlite"
+
+
+@pytest.fixture
+def ledger(path):
+    with RedemptionLedger.open(path, IDENTITY) as opened:
+        yield opened
+
+
+def test_apply__new_event__one_fulfilment_and_the_cursor_in_one_commit(ledger, path):
+    applied = ledger.apply([event()], 9, "0xb9")
+
+    assert [f.redemption for f in applied.fulfilled] == [event()]
+    assert applied.fulfilled[0].fulfilment_id == fulfilment_id(31337, CONTRACT, event())
+    with RedemptionLedger.read(path) as other:  # what another process sees: committed
+        assert [f.redemption for f in other.fulfilments()] == [event()]
+        assert other.cursor() == Cursor(9, "0xb9")
+
+
+def test_apply__same_event_delivered_twice_in_one_range__fulfilled_once(ledger):
+    applied = ledger.apply([event(), event()], 9, "0xb9")
+
+    assert (len(applied.fulfilled), applied.duplicates) == (1, 1)
+    assert len(ledger.fulfilments()) == 1
+
+
+def test_apply__range_read_again__nothing_new(ledger):
+    ledger.apply([event(), event(count=2, index=1)], 9, "0xb9")
+
+    again = ledger.apply([event(), event(count=2, index=1)], 9, "0xb9")
+
+    assert (again.fulfilled, again.duplicates) == ([], 2)
+    assert len(ledger.fulfilments()) == 2
+
+
+def test_apply__same_redemption_in_another_block__row_moves_not_a_second_fulfilment(ledger):
+    ledger.apply([event()], 9, "0xb9")
+
+    again = ledger.apply([event(block=7, block_hash="0xc7", index=3)], 9, "0xc9")
+
+    assert (again.fulfilled, again.moved) == ([], 1)
+    [row] = ledger.fulfilments()
+    assert row.redemption.location == (7, "0xc7", "0xt1", 3)
+
+
+def test_apply__another_redemption_with_the_same_key__old_one_orphaned_new_one_fulfilled(ledger):
+    ledger.apply([event()], 9, "0xb9")
+    other = Redemption(1, 1_000_001, "0x" + "ee" * 20, order(77), 1, 6, "0xc6", "0xt9", 0)
+
+    applied = ledger.apply([other], 9, "0xc9")
+
+    assert [f.redemption for f in applied.fulfilled] == [other]
+    old, new = ledger.fulfilments()
+    assert "replaced on chain" in (old.orphaned or "")
+    assert new.orphaned is None
+
+
+def test_schema__second_live_row_for_a_key__refused_by_sqlite(ledger, path):
+    ledger.apply([event()], 9, "0xb9")
+    raw = sqlite3.connect(path)
+
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        raw.execute(
+            "INSERT INTO fulfilments (fulfilment_id, campaign_id, token_id, count, holder, order_ref,"
+            " block_number, block_hash, tx_hash, log_index, fulfilled_at)"
+            " VALUES ('F-other', '1', '1000001', 1, 'h', 'o', 5, 'b', 't', 0, 0)"
+        )
+
+
+def test_apply__killed_inside_the_transaction__neither_fulfilment_nor_cursor(
+    ledger, path, monkeypatch
+):
+    def die(name):
+        if name == "redemption_in_transaction":
+            raise KeyboardInterrupt  # stands for the SIGKILL: the transaction never commits
+
+    monkeypatch.setattr(faults, "crash_point", die)
+
+    with pytest.raises(KeyboardInterrupt):
+        ledger.apply([event()], 9, "0xb9")
+
+    with RedemptionLedger.read(path) as other:
+        assert (other.fulfilments(), other.cursor()) == ([], None)
+
+
+def test_rewind__to_a_checkpoint__rows_above_orphaned_with_the_reason(ledger):
+    ledger.apply([event(block=3, block_hash="0xb3")], 4, "0xb4")
+    ledger.apply([event(count=2, block=6, block_hash="0xb6")], 8, "0xb8")
+
+    rewound = ledger.rewind(Cursor(4, "0xb4"), "its block left the chain")
+
+    assert (rewound.from_block, rewound.to_block) == (8, 4)
+    assert [f.redemption.count for f in rewound.orphaned] == [2]
+    assert ledger.cursor() == Cursor(4, "0xb4")
+    assert [c.block for c in ledger.checkpoints()] == [4]
+    kept, gone = ledger.fulfilments()
+    assert (kept.orphaned, gone.orphaned) == (None, "its block left the chain")
+
+
+def test_rewind__orphaned_redemption_back_on_chain__revived_not_fulfilled_again(ledger):
+    ledger.apply([event(block=6, block_hash="0xb6")], 8, "0xb8")
+    ledger.rewind(None, "gone")
+
+    again = ledger.apply([event(block=7, block_hash="0xc7")], 8, "0xc8")
+
+    assert again.fulfilled == []
+    assert [f.redemption.key for f in again.revived] == [event().key]
+    [row] = ledger.fulfilments()
+    assert (row.orphaned, row.redemption.block_hash) == (None, "0xc7")
+
+
+def test_open__ledger_of_another_contract__mismatch_names_both(ledger, path):
+    ledger.close()
+    other = LedgerIdentity(31337, IDENTITY.genesis_hash, "0x" + "ef" * 20, 1)
+
+    with pytest.raises(LedgerMismatch, match=f"contract {CONTRACT}, not 0x(ef)+"):
+        RedemptionLedger.open(path, other)
+
+
+def test_open__ledger_of_another_chain__mismatch(ledger, path):
+    ledger.close()
+    other = LedgerIdentity(1, "0x" + "22" * 32, CONTRACT, 1)
+
+    with pytest.raises(LedgerMismatch, match="records fulfilments of chain 31337"):
+        RedemptionLedger.read(path, other)
+
+
+def test_open__second_writer__busy(ledger, path):
+    with pytest.raises(LedgerBusy, match="another fulfilment process"):
+        RedemptionLedger.open(path, IDENTITY)
+
+
+def test_open__folder_is_a_file__unwritable_names_the_path(tmp_path):
+    (tmp_path / "file").write_text("x")
+
+    with pytest.raises(
+        LedgerUnwritable, match=r"file/ledger\.sqlite: a part of the path is a file"
+    ):
+        RedemptionLedger.open(tmp_path / "file" / "ledger.sqlite", IDENTITY)
+
+
+def test_open__not_a_database__unreadable(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("this is not SQLite, it is a note " * 100)
+
+    with pytest.raises(LedgerUnreadable, match=r"notes\.sqlite is not a redemption ledger"):
+        RedemptionLedger.open(path, IDENTITY)
+
+
+def test_open__another_programs_database__unreadable(tmp_path):
+    path = tmp_path / "other.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)")
+
+    with pytest.raises(LedgerUnreadable, match="other tables"):
+        RedemptionLedger.open(path, IDENTITY)
+
+
+def test_read__missing_file__says_run_fulfil_first(tmp_path):
+    with pytest.raises(LedgerMissing, match="run `ape run redemptions fulfil` first"):
+        RedemptionLedger.read(tmp_path / "absent.sqlite")
+
+
+def test_rewind__killed_inside_the_transaction__cursor_and_rows_as_before(
+    ledger, path, monkeypatch
+):
+    ledger.apply([event(block=3, block_hash="0xb3")], 4, "0xb4")
+    ledger.apply([event(count=2, block=6, block_hash="0xb6")], 8, "0xb8")
+
+    def die(name):
+        if name == "redemption_in_rewind":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(faults, "crash_point", die)
+
+    with pytest.raises(KeyboardInterrupt):
+        ledger.rewind(Cursor(4, "0xb4"), "gone")
+
+    with RedemptionLedger.read(path) as other:
+        assert other.cursor() == Cursor(8, "0xb8")
+        assert [f.orphaned for f in other.fulfilments()] == [None, None]
