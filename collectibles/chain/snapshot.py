@@ -4,11 +4,9 @@ Every way the Collectible mints (``mint``, ``mintBatch``, ``airdrop``, ``airdrop
 ``Transfer(0, to, tokenId)`` per token, lazy runs and roster pointers included (``ERC721Packed._emitRun``,
 ``CollectibleAirdrop._emitRosterTransfers``), and every transfer and burn one more. So the owner of a token at
 block ``B`` is the ``to`` of its last ``Transfer`` log up to ``B``; the logs are read from the contract's
-deployment block (:meth:`~collectibles.chain.airdrop.node.NodeClient.deployment_block`) to ``B`` in ranges of
-at most :data:`~collectibles.chain.airdrop.node.LOG_BLOCK_RANGE` blocks, each range sized so that one answer
-holds about :data:`LOGS_PER_ANSWER` logs (halved when the node refuses one), and replayed one answer at a time
-into :class:`~collectibles.domain.snapshot.Ownership`. Nothing but the owner array and the distinct holders is
-kept.
+deployment block (:meth:`~collectibles.chain.airdrop.node.NodeClient.deployment_block`) to ``B`` in bounded
+ranges sized by their density (:mod:`collectibles.chain.logs`), and replayed as they arrive into
+:class:`~collectibles.domain.snapshot.Ownership`: nothing but the owner array and the distinct holders is kept.
 
 Then every serial minted by ``B`` is asked for its ``ownerOf`` at ``B`` (JSON-RPC batches of 500,
 :class:`~collectibles.chain.readers.BatchReader`): a token whose replayed owner differs from the contract's
@@ -23,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from collectibles.chain.airdrop.node import LOG_BLOCK_RANGE, NodeClient, NodeRefused
+from collectibles.chain.logs import logs_in_ranges, reading_client
 from collectibles.chain.readers import BatchReader, Reverted, decode_address, uint_call
 from collectibles.domain.errors import CollectiblesError, UnknownSeries
 from collectibles.domain.snapshot import (
@@ -36,15 +34,11 @@ from collectibles.domain.snapshot import (
 from collectibles.domain.tokens import token_id
 
 if TYPE_CHECKING:
-    from ape.api import AccountAPI, ProviderAPI
     from ape.contracts import ContractInstance
     from web3.providers.base import JSONBaseProvider
 
-LOGS_PER_ANSWER = 20_000
-"""Logs one ``eth_getLogs`` answer should hold: the next range is sized from the last answer's density, so
-a dense stretch of batch mints (128 or 1,228 logs a block) is read in short ranges, a quiet chain in long ones."""
-FIRST_SPAN = 64
-"""Blocks of the first range, before any density is known."""
+    from collectibles.chain.airdrop.node import NodeClient
+
 CHECK_CHUNK = 10_000
 """Serials whose ``ownerOf`` is read and compared at a time."""
 _OWNER_OF = bytes.fromhex("6352211e")  # ownerOf(uint256)
@@ -89,7 +83,7 @@ def take_snapshot(
     """Write the holders of ``series_id`` at ``block`` (default: the latest) to ``out``; see the module."""
     writable_temp(out).unlink()  # an unwritable folder fails now, before the chain is read
     address = str(nft.address)
-    client = _reading_client(nft.provider)
+    client = reading_client(nft.provider)
     head = client.block_number()
     at = head if block is None else block
     if at > head:
@@ -124,37 +118,11 @@ def transfer_logs(
     client: NodeClient, address: str, topic: str, first: int, last: int
 ) -> Iterator[tuple[int, bytes]]:
     """``(tokenId, to as 20 bytes)`` of every ``Transfer`` log of ``address`` in blocks ``first..last``, in
-    chain order, read a range at a time (see the module)."""
-    span, start = FIRST_SPAN, first
-    while start <= last:
-        end = min(last, start + span - 1)
-        query = {
-            "address": address,
-            "topics": [topic],
-            "fromBlock": hex(start),
-            "toBlock": hex(end),
-        }
-        try:
-            logs = client.request("reading transfers", "eth_getLogs", query) or []
-        except NodeRefused:
-            if span == 1:
-                raise
-            span //= 2  # a range or an answer too large for this node: ask for less
-            continue
-        for entry in logs:
-            topics = entry["topics"]
-            if len(topics) == 4 and not entry.get("removed"):
-                yield int(topics[3], 16), bytes.fromhex(topics[2][-40:])
-        start = end + 1
-        span = _next_span(span, len(logs))
-
-
-def _next_span(span: int, found: int) -> int:
-    """The blocks of the next range: as many as held :data:`LOGS_PER_ANSWER` logs at the density just seen,
-    at most twice the last range and at most :data:`LOG_BLOCK_RANGE`."""
-    if found == 0:
-        return min(LOG_BLOCK_RANGE, 2 * span)
-    return max(1, min(LOG_BLOCK_RANGE, 2 * span, span * LOGS_PER_ANSWER // found))
+    chain order, read a range at a time (:func:`~collectibles.chain.logs.logs_in_ranges`)."""
+    for entry in logs_in_ranges(client, address, [topic], first, last):
+        topics = entry["topics"]
+        if len(topics) == 4:  # ERC-721's Transfer: from, to and tokenId indexed
+            yield int(topics[3], 16), bytes.fromhex(topics[2][-40:])
 
 
 def check_owners(reader: BatchReader, ownership: Ownership, block: int) -> None:
@@ -211,9 +179,3 @@ def _hash_of(client: NodeClient, number: int) -> str:
 
 def _raw(address: str) -> bytes:
     return bytes.fromhex(address[2:])
-
-
-def _reading_client(provider: ProviderAPI) -> NodeClient:
-    """The airdrop's node client (its own connection, retries, log ranges, deployment lookup) for reading
-    only: the snapshot sends nothing, so the sender, asked only for nonces and balances, is never used."""
-    return NodeClient(provider, cast("AccountAPI", None))
