@@ -21,6 +21,9 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
     /// @notice Largest {mintBatch}: one lazy run, shorter than a word of the run-start bitmap.
     uint256 public constant MAX_MINT_BATCH = 128;
 
+    /// @notice Burns members' tokens with {burnFrom}: the programme contracts (crafting, burn-mode redemption).
+    bytes32 public constant BURNER_ROLE = keccak256("BURNER_ROLE");
+
     /// @dev A series. First slot: everything a mint reads and writes, so a batch touches it once.
     // 4 slots, the least its fields need; the first holds 23 bytes. `rosters` counts the series' roster
     // airdrops ({CollectibleAirdrop}), in the slot the airdrop writes anyway.
@@ -134,14 +137,30 @@ abstract contract CollectibleSeries is CollectibleTransferPolicy {
 
     /// @inheritdoc ICollectible
     function burn(uint256 tokenId) external whenNotPaused {
+        _burnOwned(_msgSender(), tokenId);
+    }
+
+    /// @inheritdoc ICollectible
+    function burnFrom(address owner, uint256[] calldata tokenIds) external onlyRole(BURNER_ROLE) whenNotPaused {
+        uint256 count = tokenIds.length;
+        for (uint256 i = 0; i < count; ++i) {
+            _burnOwned(owner, tokenIds[i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /**
+     * @dev Burns `tokenId`, which `owner` must own ({CollectibleCallerNotOwner} names `owner` otherwise), and
+     * counts it in its series' burned tokens: {burn} with the caller, {burnFrom} with the owner it was given.
+     */
+    function _burnOwned(address owner, uint256 tokenId) private {
         uint256 prev = _packedOwnershipOf(tokenId);
-        if (_msgSender() != address(uint160(prev))) revert CollectibleCallerNotOwner(tokenId, _msgSender());
+        if (owner != address(uint160(prev))) revert CollectibleCallerNotOwner(tokenId, owner);
         (uint256 seriesId, ) = _split(tokenId);
         ++_series[seriesId].burned;
         _burn(tokenId, prev);
     }
-
-    // ---------------------------------------------------------------- internals
 
     /**
      * @dev Takes the next `quantity` serials of `seriesId`: checks the series and its cap once, bumps the minted

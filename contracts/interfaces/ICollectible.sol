@@ -278,7 +278,7 @@ interface ICollectible {
     /**
      * @dev Only the owner of `tokenId` may do this (burn it, or move it under `GiftAfterHold`).
      * @param tokenId The token.
-     * @param caller The account that tried.
+     * @param caller The account that tried (for {burnFrom}, the owner it was given).
      */
     error CollectibleCallerNotOwner(uint256 tokenId, address caller);
 
@@ -545,6 +545,23 @@ interface ICollectible {
      * @param tokenId The token to burn.
      */
     function burn(uint256 tokenId) external;
+
+    /**
+     * @dev Burns `tokenIds`, every one of which `owner` must own, on the owner's behalf: the programme contracts
+     * (crafting, burn-mode redemption) burn a member's inputs with it, so the member neither approves anything
+     * nor, for a relayed craft, pays gas. Those contracts decide when the owner agreed (the owner sent the
+     * transaction, or signed it). Policies never block burning, as for {burn}.
+     *
+     * Requirements: the caller has `BURNER_ROLE`; not paused; every token exists (a burned one, or one listed
+     * twice, reverts with {IERC721Errors-ERC721NonexistentToken}) and is owned by `owner`
+     * ({CollectibleCallerNotOwner}, naming the token and `owner`).
+     *
+     * Emits a {IERC721-Transfer} event to the zero address per token.
+     *
+     * @param owner The account that owns every token.
+     * @param tokenIds The tokens to burn.
+     */
+    function burnFrom(address owner, uint256[] calldata tokenIds) external;
 
     // -------------------------------------------------------------- claims
 
