@@ -3,7 +3,8 @@
 ape run raffle commit --snapshot holders.jsonl --weight per-badge --winners 10 --entries raffle.jsonl \\
     --raffle-contract 0x… --account TEST::0
 ape run raffle draw --entries raffle.jsonl --out winners.csv --raffle-contract 0x… --account TEST::0
-ape run raffle verify --raffle 1 --entries raffle.jsonl [--winners winners.csv] --raffle-contract 0x…
+ape run raffle verify --raffle 1 --entries raffle.jsonl [--winners winners.csv] [--snapshot holders.jsonl] \\
+    --raffle-contract 0x…
 """
 
 from __future__ import annotations
@@ -221,19 +222,29 @@ def draw(
     default=None,
     help="A published winners file to compare too.",
 )
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The snapshot the entries came from (`ape run snapshot` at the block the entries header names).",
+)
 def verify(
     cli_ctx: CollectiblesContext,
     raffle_address: str | None,
     raffle_id: int,
     entries_path: Path,
     winners_path: Path | None,
+    snapshot_path: Path | None,
 ) -> None:
     """Re-derive the winners from the chain's events and the entries file; exit 1 on any mismatch."""
     from collectibles.chain.raffle import verify_on_chain
 
     with _raffle_errors(cli_ctx) as found:
         raffle = found(_raffle(cli_ctx, raffle_address))
-        _, verification = verify_on_chain(raffle, raffle_id, entries_path, winners_path)
+        _, verification = verify_on_chain(
+            raffle, raffle_id, entries_path, winners_path, snapshot_path
+        )
     for check in verification.checks:
         click.echo(f"{'match' if check.ok else 'MISMATCH':8} {check.name}: {check.detail}")
     verdict = "match" if verification.ok else "mismatch"

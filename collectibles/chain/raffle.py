@@ -13,7 +13,8 @@
   (:mod:`collectibles.domain.raffle`), ``draw(raffleId, terms, seed, winnersRoot)``, and the winners file,
   written once the draw is mined (and only if the contract's randomness is ours).
 - :func:`verify_on_chain`: the events and ``blockhash(commitBlock + 1)`` from the chain, the entries file,
-  every check of :func:`collectibles.domain.raffle_verify.verify_raffle`. Nothing is sent.
+  every check of :func:`collectibles.domain.raffle_verify.verify_raffle` (and, given the snapshot, that the
+  entries are its holders under the stated weight rule). Nothing is sent.
 
 Events are read with the snapshot's ranged log reader (:mod:`collectibles.chain.logs`) from the raffle
 contract's deployment block, filtered by the indexed raffle id, and decoded with the contract's ABI.
@@ -56,6 +57,7 @@ from collectibles.domain.raffle_verify import (
     RaffleTerms,
     Verification,
     check_entries,
+    snapshot_check,
     verify_raffle,
 )
 from collectibles.domain.snapshot import writable_temp
@@ -234,8 +236,10 @@ def verify_on_chain(
     raffle_id: int,
     entries_path: Path,
     winners_path: Path | None = None,
+    snapshot_path: Path | None = None,
 ) -> tuple[RaffleTerms, Verification]:
-    """Every check of a drawn raffle against the chain's events and the entries file; nothing is sent.
+    """Every check of a drawn raffle against the chain's events and the entries file (and, when given, a
+    published winners file and the snapshot the entries came from); nothing is sent.
 
     :class:`RaffleRefused` when the raffle was never committed or is not drawn (then nothing can match)."""
     client = reading_client(raffle.provider)
@@ -249,10 +253,17 @@ def verify_on_chain(
             else f"not drawn yet (its deadline is block {terms.draw_deadline_block})"
         )
         raise RaffleRefused(f"raffle {raffle_id} is {state}: there are no winners to verify")
-    _, entries = read_entries(entries_path)
+    header, entries = read_entries(entries_path)
     published = read_winner_accounts(winners_path) if winners_path is not None else None
     block_hash = _block_hash(client, terms.commit_block + 1)
-    return terms, verify_raffle(terms, draw, block_hash, entries, published)
+    verification = verify_raffle(terms, draw, block_hash, entries, published)
+    if snapshot_path is not None:
+        rule = WeightRule.parse(header.weight)
+        from_snapshot, _ = entries_of_snapshot(snapshot_path, rule)
+        verification.checks.append(
+            snapshot_check(entries, from_snapshot, f"{snapshot_path} under {rule}")
+        )
+    return terms, verification
 
 
 # ---------------------------------------------------------------------------------------------- events

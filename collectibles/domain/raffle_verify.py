@@ -98,6 +98,17 @@ def check_entries(terms: RaffleTerms, entries: Entries) -> None:
     check_winner_count(terms.winner_count, len(entries))
 
 
+def snapshot_check(entries: Entries, from_snapshot: Entries, source: str) -> Check:
+    """Whether the published entries are the ones ``source`` (a snapshot under the entries' weight rule)
+    gives: anyone can take the snapshot again at the block the entries header names and compare."""
+    same = from_snapshot.root() == entries.root()
+    return Check(
+        "entries from snapshot",
+        same,
+        f"{source} gives {len(from_snapshot)} entries, root {_hex(from_snapshot.root())}",
+    )
+
+
 def _hex(value: bytes) -> str:
     return "0x" + value.hex()
 

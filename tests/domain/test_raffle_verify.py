@@ -19,6 +19,7 @@ from collectibles.domain.raffle_verify import (
     RaffleDraw,
     RaffleTerms,
     check_entries,
+    snapshot_check,
     verify_raffle,
 )
 
@@ -106,3 +107,11 @@ def test_check_entries__other_root__entries_not_committed():
 def test_check_entries__more_winners_than_entries__too_many_winners():
     with pytest.raises(TooManyWinners):
         check_entries(terms(winner_count=9), ENTRIES)
+
+
+def test_snapshot_check__entries_of_the_snapshot__match_other_weights__mismatch():
+    same = Entries.of(("0x" + f"{i:040x}", i) for i in range(1, 9))
+    per_holder = Entries.of(("0x" + f"{i:040x}", 1) for i in range(1, 9))
+
+    assert snapshot_check(ENTRIES, same, "holders.jsonl under per-badge").ok
+    assert not snapshot_check(ENTRIES, per_holder, "holders.jsonl under per-holder").ok

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.airdrop import cli as airdrop_cli
 from scripts.mint import cli as mint_cli
 from scripts.raffle import cli
 from scripts.series import cli as series_cli
@@ -77,7 +78,7 @@ def ape_run(chain, tmp_path, *args):
 
 
 def test_raffle__commit_then_draw_in_another_process__verify_here_matches(
-    invoke, last_json, commit, raffle, chain, tmp_path
+    invoke, last_json, commit, raffle, chain, tmp_path, holders
 ):
     committed = commit("--json")
     assert committed.exit_code == 0, committed.output
@@ -97,12 +98,39 @@ def test_raffle__commit_then_draw_in_another_process__verify_here_matches(
 
     result = invoke(
         cli, "verify", "--raffle-contract", raffle.address, "--raffle", 1,
-        "--entries", tmp_path / "entries.jsonl", "--winners", tmp_path / "winners.csv", "--json",
+        "--entries", tmp_path / "entries.jsonl", "--winners", tmp_path / "winners.csv",
+        "--snapshot", holders, "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert last_json(result)["match"] is True
     assert last_json(result)["winners"] == winners
+    assert "match    entries from snapshot" in result.output
     assert "raffle 1: match" in result.output
+
+
+def test_raffle__winners_file__the_limited_edition_airdropped_to_the_winners(
+    invoke, commit, raffle, deployed, chain, tmp_path
+):
+    assert commit().exit_code == 0
+    chain.mine(2)
+    drawn = invoke(
+        cli, "draw", "--account", "TEST::0", "--raffle-contract", raffle.address,
+        "--entries", tmp_path / "entries.jsonl", "--out", tmp_path / "winners.csv",
+    )  # fmt: skip
+    assert drawn.exit_code == 0, drawn.output
+    edition = invoke(series_cli, "--account", "TEST::0", "--name", "Limited", "--max-supply", 2)
+    assert edition.exit_code == 0, edition.output
+
+    sent = invoke(
+        airdrop_cli, "--account", "TEST::0", "--series", 2, "--members", tmp_path / "winners.csv",
+        "--journal", tmp_path / "journal.sqlite", "--report", tmp_path / "report.csv",
+    )  # fmt: skip
+
+    assert sent.exit_code == 0, sent.output
+    winners = [
+        line.split(",")[0] for line in (tmp_path / "winners.csv").read_text().splitlines()[1:]
+    ]
+    assert sorted(deployed.ownerOf(2_000_000 + serial) for serial in (1, 2)) == sorted(winners)
 
 
 def test_raffle_verify__entries_file_of_other_weights__mismatch_exit_1(
