@@ -222,3 +222,34 @@ def test_raffle_verify__never_committed__one_line_exit_1(invoke, raffle, holders
     )  # fmt: skip
 
     one_line_exit_1(result, "raffle 5 was never committed")
+
+
+def test_raffle_commit__no_raffle_contract_option__the_registry_s_collectible_raffle(
+    invoke, last_json, holders, raffle, chain, registry_path, tmp_path
+):
+    from collectibles.chain.deployment import chain_identity
+    from collectibles.chain.registry import Deployment, Registry
+
+    ident = chain_identity(chain.provider)
+    registry = Registry.load(registry_path)
+    registry.record(
+        ident.chain_id, ident.genesis_hash, "CollectibleRaffle", Deployment(raffle.address)
+    )
+    registry.save()
+
+    result = invoke(
+        cli, "commit", "--account", "TEST::0", "--snapshot", holders, "--weight", "per-holder",
+        "--winners", 1, "--entries", tmp_path / "entries.jsonl", "--json",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert last_json(result)["raffle_contract"] == raffle.address
+
+
+def test_raffle_commit__no_raffle_contract_anywhere__one_line_exit_1(invoke, holders, tmp_path):
+    result = invoke(
+        cli, "commit", "--account", "TEST::0", "--snapshot", holders, "--weight", "per-holder",
+        "--winners", 1, "--entries", tmp_path / "entries.jsonl",
+    )  # fmt: skip
+
+    one_line_exit_1(result, "no CollectibleRaffle recorded for chain 31337")
