@@ -95,9 +95,10 @@ bench: compile
 	$(BIN)/python benchmarks/raffle.py
 
 # The long fault drills, beyond the few cases each that `make test` runs: faults injected into a 100,000-member
-# airdrop, 20 random SIGKILLs of a real `ape run airdrop`, each ending with every member holding exactly
-# the planned tokens, and 20 SIGKILLs of `ape run redemptions fulfil` (0 doubled, 0 missed). They print figures; they are not part of the test command. Then the property tests again
-# with eight times the examples `make test` gives them (tests/utils/properties.py).
+# airdrop, 20 random SIGKILLs of a real `ape run airdrop` (every member ends with exactly the planned tokens),
+# 20 SIGKILLs of `ape run redemptions fulfil` (0 doubled, 0 missed). They print figures; they are not part of
+# the test command. Then the property tests again with eight times the examples `make test` gives them
+# (tests/utils/properties.py).
 PROPERTY_TESTS := tests/contracts/test_invariants.py tests/contracts/test_roster_model.py \
 	tests/contracts/extensions/test_airdrop_splits.py tests/contracts/extensions/test_intents_properties.py
 drill: compile
