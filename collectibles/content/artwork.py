@@ -237,14 +237,17 @@ class _Card:
         self.canvas.paste(layer, _point((x0, y0)), clip)
 
     def title(self, box: Box, fill: RGB, sizes: Sequence[int] = (56, 48, 40, 34)) -> None:
-        """The series name, wrapped and centred in ``box`` at the largest size that fits it."""
+        """The series name, wrapped and centred in ``box`` at the largest size that fits it: one of
+        ``sizes``, else smaller (a long word, a very long name), down to 12 px with the rows that fit."""
         x0, y0, x1, y1 = box
-        for size in sizes:
-            lines = _wrap(self.pen, self.name, size, x1 - x0)
-            if len(lines) * size * 1.2 <= y1 - y0:
+        width, height = x1 - x0, y1 - y0
+        for size in (*sizes, *range(sizes[-1] - 4, 11, -4)):
+            lines = _wrap(self.pen, self.name, size, width)
+            widest = max(self.pen.length(line, size) for line in lines)
+            if len(lines) * size * 1.2 <= height and widest <= width:
                 break
         step = size * 1.2
-        lines = lines[: max(1, int((y1 - y0) // step))]
+        lines = lines[: max(1, int(height // step))]
         y = (y0 + y1) / 2 - step * len(lines) / 2 + size * 0.12
         for line in lines:
             self.pen.text(((x0 + x1) / 2, y), line, size, fill)
