@@ -218,11 +218,12 @@ class _Card:
 
         x0, y0, x1, y1 = box
         size = (round((x1 - x0) * _SCALE), round((y1 - y0) * _SCALE))
-        layer = Image.new("RGB", size, self.palette.background)
+        whole = mask == "none" and size == self.canvas.size  # then straight onto the card
+        layer = self.canvas if whole else Image.new("RGB", size, self.palette.background)
         fx0, fy0, fx1, fy1 = focus or box
         self.motif(
             _Scene(
-                _Pen(layer),
+                self.pen if whole else _Pen(layer),
                 x1 - x0,
                 y1 - y0,
                 (fx0 - x0, fy0 - y0, fx1 - x0, fy1 - y0),
@@ -230,6 +231,8 @@ class _Card:
                 self.name,
             )
         )
+        if whole:
+            return
         clip = None
         if mask != "none":
             clip = Image.new("L", size, 0)
