@@ -5,7 +5,8 @@ A catalogue is YAML or JSON: either a list of series or ``{"series": [...]}``; e
 ``max_supply``, ``policy`` (``free``, ``gift`` or ``soulbound``), optional ``hold_days`` (gift only) and
 ``base_uri``, and for the metadata optional ``description``, ``image`` (a file, relative to the catalogue),
 ``theme`` (a built-in theme's name, any other name for the classic look, or a mapping: see
-:func:`parse_theme`), ``tier`` and ``external_url`` (``{serial}`` is replaced per token). Series are matched by name on chain, so creating a catalogue twice creates nothing the second time.
+:func:`parse_theme`), ``tier`` and ``external_url`` (``{serial}`` is replaced per token). Series are
+matched by name on chain, so creating a catalogue twice creates nothing the second time.
 """
 
 from __future__ import annotations
@@ -118,10 +119,11 @@ def parse_theme(value: Any) -> Theme:
     if isinstance(value, str):
         return theme_named(value)
     if not isinstance(value, dict):
+        # pydantic reports only ValueError (and AssertionError) as a validation error
         raise ValueError("theme must be a name or a mapping of colours, motif and layout")  # noqa: TRY004
     if unknown := set(value) - set(THEME_KEYS):
         raise ValueError(f"unknown theme keys {', '.join(sorted(map(str, unknown)))}")
-    fields = {k: str(v).strip() for k, v in value.items() if v is not None}
+    fields = {k: str(v).strip() for k, v in value.items() if v is not None and str(v).strip()}
     base = builtin_theme(fields.pop("base", "") or fields.get("name", ""))
     if base is None and value.get("base"):
         known = ", ".join(t.name for t in BUILTIN_THEMES)

@@ -106,3 +106,9 @@ def test_parse_catalogue__theme_cannot_be_drawn__one_line_naming_series_and_valu
     assert str(caught.value).startswith("invalid series in c.yaml: entry 1: theme of 'Court': ")
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_parse_catalogue__mapping_blank_values__builtin_parts_kept():
+    theme = theme_of({"name": "Tiger", "background": "", "motif": None})
+
+    assert theme == next(t for t in BUILTIN_THEMES if t.name == "Tiger")
