@@ -4,8 +4,9 @@ chain: ``chain.series``).
 A catalogue is YAML or JSON: either a list of series or ``{"series": [...]}``; each entry has ``name``,
 ``max_supply``, ``policy`` (``free``, ``gift`` or ``soulbound``), optional ``hold_days`` (gift only) and
 ``base_uri``, and for the metadata optional ``description``, ``image`` (a file, relative to the catalogue),
-``theme`` (a name, or a mapping of ``name``, ``background``, ``accent``, ``text`` colours), ``tier`` and
-``external_url`` (``{serial}`` is replaced per token). Series are matched by name on chain, so creating a catalogue twice creates nothing the second time.
+``theme`` (a built-in theme's name, any other name for the classic look, or a mapping: see
+:func:`parse_theme`), ``tier`` and ``external_url`` (``{serial}`` is replaced per token). Series are
+matched by name on chain, so creating a catalogue twice creates nothing the second time.
 """
 
 from __future__ import annotations
@@ -24,29 +25,46 @@ DAY = 24 * 60 * 60
 MAX_HOLD_SECONDS = 2**32 - 1
 
 
+MOTIFS = ("initials", "lantern", "plum-blossom", "court", "star", "tiger")
+"""What a drawn card shows (``collectibles.content.artwork`` draws each): the series' initials in a ring,
+red lanterns, a plum branch in blossom, a basketball court and ball, a star, a tiger's face on stripes."""
+LAYOUTS = ("framed", "full-bleed", "medal", "portrait")
+"""How a drawn card is composed: a frame over a rule with the motif between title and facts; the motif across
+the whole card under a title panel and a facts panel; a round medal on a ribbon; a framed picture window over
+a name plate."""
+
+THEME_KEYS = ("name", "base", "background", "accent", "highlight", "text", "motif", "layout")
+"""Keys of a ``theme`` mapping in a catalogue."""
+
+
 @dataclass(frozen=True)
 class Theme:
-    """A series' look: a name shown on the card and in metadata, and three colours (any CSS colour)."""
+    """A series' look: a name shown on the card and in metadata, four colours (any CSS colour), a motif and a
+    layout. ``Theme()`` is the classic card; :func:`theme_named` gives a built-in one."""
 
     name: str = "Classic"
     """The theme's name; also the ``Theme`` attribute of every token."""
     background: str = "#1d3557"
-    """Card background."""
+    """Card background, and the ground the motif is drawn on."""
     accent: str = "#e9c46a"
-    """Frame and rule colour."""
+    """Frame and rule colour, and the motif's main colour (lines, stripes, caps, the star)."""
     text: str = "#f1faee"
     """Colour of the lettering."""
+    highlight: str = "#457b9d"
+    """The second accent: the motif's fill (lantern bodies, the key of the court, the medal's disc) and panels."""
+    motif: str = "initials"
+    """One of :data:`MOTIFS`."""
+    layout: str = "framed"
+    """One of :data:`LAYOUTS`."""
 
     def rgb(self) -> tuple[tuple[int, int, int], ...]:
-        """The three colours as RGB triples; :class:`InvalidArtwork` if one is not a colour."""
+        """Background, accent, text and highlight as RGB triples; :class:`InvalidArtwork` if one is not a
+        colour."""
         from PIL import ImageColor
 
         out = []
-        for label, value in (
-            ("background", self.background),
-            ("accent", self.accent),
-            ("text", self.text),
-        ):
+        for label in ("background", "accent", "text", "highlight"):
+            value = getattr(self, label)
             try:
                 out.append(ImageColor.getrgb(value)[:3])
             except ValueError:
@@ -54,6 +72,76 @@ class Theme:
                     f"theme {self.name!r}", f"{label} {value!r} is not a colour"
                 ) from None
         return tuple(out)
+
+    def check(self) -> Theme:
+        """This theme if it can be drawn: colours, motif and layout; else :class:`InvalidArtwork`."""
+        for label, value, known in (
+            ("motif", self.motif, MOTIFS),
+            ("layout", self.layout, LAYOUTS),
+        ):
+            if value not in known:
+                raise InvalidArtwork(
+                    f"theme {self.name!r}",
+                    f"{label} {value!r} is unknown; use one of {', '.join(known)}",
+                )
+        self.rgb()
+        return self
+
+
+BUILTIN_THEMES = (
+    Theme(),
+    Theme("Spring Festival", "#8d0f14", "#f2c14e", "#fff2cc", "#e3262e", "lantern", "portrait"),
+    Theme("Plum Blossom", "#fbe9ec", "#5b3a29", "#5a1a2b", "#e0607e", "plum-blossom", "portrait"),
+    Theme("Court", "#d4924a", "#ffffff", "#ffffff", "#1d428a", "court", "full-bleed"),
+    Theme("All-Star", "#e8ecf1", "#f2b705", "#0d1b2a", "#1d428a", "star", "medal"),
+    Theme("Tiger", "#e8761c", "#161616", "#161616", "#fff1d6", "tiger", "full-bleed"),
+)
+"""The themes a catalogue can name in one word (case, spaces and hyphens do not matter)."""
+
+
+def builtin_theme(name: str) -> Theme | None:
+    """The built-in theme called ``name``, if there is one."""
+    return next((t for t in BUILTIN_THEMES if _key(t.name) == _key(name)), None)
+
+
+def theme_named(name: str) -> Theme:
+    """The built-in theme called ``name``, or, for any other name, the classic look under that name (a
+    theme's name is also a metadata attribute, so any label is allowed)."""
+    return builtin_theme(name) or Theme(name.strip())
+
+
+def parse_theme(value: Any) -> Theme:
+    """A catalogue's ``theme``: empty (the classic card), a name (:func:`theme_named`), or a mapping of
+    :data:`THEME_KEYS` that overrides the built-in theme it names (``base``, else ``name``, else the classic
+    one). ``ValueError`` with the sentence a user reads if it cannot be drawn."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Theme()
+    if isinstance(value, str):
+        return theme_named(value)
+    if not isinstance(value, dict):
+        # pydantic reports only ValueError (and AssertionError) as a validation error
+        raise ValueError("theme must be a name or a mapping of colours, motif and layout")  # noqa: TRY004
+    if unknown := set(value) - set(THEME_KEYS):
+        raise ValueError(f"unknown theme keys {', '.join(sorted(map(str, unknown)))}")
+    fields = {k: str(v).strip() for k, v in value.items() if v is not None and str(v).strip()}
+    base = builtin_theme(fields.pop("base", "") or fields.get("name", ""))
+    if base is None and value.get("base"):
+        known = ", ".join(t.name for t in BUILTIN_THEMES)
+        raise ValueError(
+            f"theme base {value['base']!r} is not a built-in theme; use one of {known}"
+        )
+    for key in ("motif", "layout"):
+        if key in fields:
+            fields[key] = "-".join(fields[key].lower().replace("_", " ").split())
+    theme = replace(base or Theme(), **fields)
+    try:
+        return theme.check()
+    except InvalidArtwork as err:
+        raise ValueError(err.reason) from None
+
+
+def _key(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalnum())
 
 
 @dataclass(frozen=True)
@@ -70,7 +158,7 @@ class SeriesSpec:
     image: str = ""
     """The series image file; a themed card is drawn when empty (metadata only)."""
     theme: Theme = field(default_factory=Theme)
-    """Name and colours of the drawn card; the ``Theme`` attribute (metadata only)."""
+    """Name, colours, motif and layout of the drawn card; the ``Theme`` attribute (metadata only)."""
     tier: str = ""
     """Optional ``Tier`` attribute (metadata only)."""
     external_url: str = ""
@@ -215,21 +303,13 @@ class _Entry(BaseModel):
 
     @field_validator("theme", mode="before")
     @classmethod
-    def _theme(cls, value: Any) -> Theme:
-        if value in (None, "") or (isinstance(value, str) and not value.strip()):
-            return Theme()
-        if isinstance(value, str):
-            return Theme(value.strip())
-        if not isinstance(value, dict):
-            raise ValueError("theme must be a name or a mapping of colours")  # noqa: TRY004 (as above)
-        if unknown := set(value) - {"name", "background", "accent", "text"}:
-            raise ValueError(f"unknown theme keys {', '.join(sorted(unknown))}")
-        theme = Theme(**{k: str(v) for k, v in value.items()})
+    def _theme(cls, value: Any, info: ValidationInfo) -> Theme:
         try:
-            theme.rgb()
-        except InvalidArtwork as err:
-            raise ValueError(err.reason) from None
-        return theme
+            return parse_theme(value)
+        except ValueError as err:
+            # name is validated first (field order), so a bad theme names its series
+            series = info.data.get("name")
+            raise ValueError(f"theme of {series!r}: {err}" if series else str(err)) from None
 
     def hold_seconds(self) -> int:
         """The hold in whole seconds, checked against the policy and the contract's uint32."""
