@@ -118,7 +118,8 @@ def cli(
 
     with cli_ctx.reported_errors():
         nft = cli_ctx.collectible
-        progress = Progress(0, "relay")
+        rows = sum(1 for line in intents_path.read_bytes().splitlines() if line.strip())
+        progress = Progress(rows, "relay")
         relayer = Relayer(
             nft,
             cli_ctx.account,

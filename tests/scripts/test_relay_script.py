@@ -108,6 +108,26 @@ def test_relay__gifts_and_vouchers__all_executed_in_one_transaction(
     assert rows[1]["digest"] == lines[1]["digest"]
 
 
+def test_relay__intent_refused_on_chain__typed_error_in_report(
+    relay, sign, setup, accounts, tmp_path
+):
+    """Each voucher alone would mint, but the series has room for one: the second fails alone on chain."""
+    setup.createSeries("Tiny", 1, int(TransferPolicy.FREE), 0, "", sender=accounts[0])
+    setup.setVoucherAllowance(accounts[2], 3, 5, sender=accounts[0])
+    lines = [sign("voucher", series_id=3, voucher_id=1), sign("voucher", series_id=3, voucher_id=2)]
+
+    result = relay(lines)
+
+    assert result.exit_code == 1, result.output
+    assert "1 refused on chain" in result.output
+    executed, refused = report_rows(tmp_path)
+    assert (executed["status"], refused["status"]) == ("executed", "refused")
+    assert refused["tx_hash"] == executed["tx_hash"]
+    assert refused["error"] == "CollectibleMaxSupplyReached", refused
+    assert json.loads(refused["error_args"]) == {"seriesId": 3, "maxSupply": 1}
+    assert not setup.isVoucherUsed(accounts[2], 2)
+
+
 def test_relay__batch_size__split_into_transactions(relay, sign, last_json):
     lines = [
         sign("gift", token=1_000_001),
