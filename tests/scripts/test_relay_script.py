@@ -128,6 +128,34 @@ def test_relay__intent_refused_on_chain__typed_error_in_report(
     assert not setup.isVoucherUsed(accounts[2], 2)
 
 
+def test_relay__erc1271_owner__asked_by_view_call_then_executed(
+    relay, sign, setup, chain, project, accounts, tmp_path
+):
+    wallet = accounts[0].deploy(project.ERC1271WalletMock, accounts[3])
+    setup.mint(1, wallet, sender=accounts[0])
+    set_next_block_time(chain, setup.acquiredAt(1_000_004) + HOLD)
+    chain.mine()
+
+    result = relay([sign("gift", token=1_000_004, signer=accounts[3])])
+
+    assert result.exit_code == 0, result.output
+    assert setup.ownerOf(1_000_004) == accounts[6].address
+    assert [r["status"] for r in report_rows(tmp_path)] == ["executed"]
+
+
+def test_relay__erc1271_owner_refuses__bad_row(relay, sign, setup, chain, project, accounts):
+    wallet = accounts[0].deploy(project.ERC1271WalletMock, accounts[3])
+    wallet.setRefuseAll(True, sender=accounts[0])
+    setup.mint(1, wallet, sender=accounts[0])
+    set_next_block_time(chain, setup.acquiredAt(1_000_004) + HOLD)
+    chain.mine()
+
+    result = relay([sign("gift", token=1_000_004, signer=accounts[3])])
+
+    assert result.exit_code == 1
+    assert f"line 1: the signature is {accounts[3].address}'s, not the token owner" in result.output
+
+
 def test_relay__batch_size__split_into_transactions(relay, sign, last_json):
     lines = [
         sign("gift", token=1_000_001),

@@ -42,7 +42,7 @@ from collectibles.chain.relay.plan import (
 from collectibles.chain.relay.report import outcomes, write_report
 from collectibles.chain.relay.schema import Problem, load_intents
 from collectibles.chain.relay.sender import RelaySender
-from collectibles.chain.relay.simulation import relay_calldata, simulate
+from collectibles.chain.relay.simulation import EMPTY_RELAY_GAS, relay_calldata, simulate
 from collectibles.chain.relay.state import check_key, still_executable
 from collectibles.domain import faults
 
@@ -363,14 +363,16 @@ class Relayer(BatchExecution):
         """Sign ``relay`` of the batch's intents that can still execute, at ``nonce`` with ``fees``."""
         intents = self._batch_intents(batch)
         executable = self._executable(batch, intents)
-        calls = [
-            bytes.fromhex(i.calldata[2:]) for i, ok in zip(intents, executable, strict=True) if ok
-        ]
+        kept = [i for i, ok in zip(intents, executable, strict=True) if ok]
+        calls = [bytes.fromhex(i.calldata[2:]) for i in kept]
         if len(calls) < len(intents):
             self.log(
                 f"batch {batch.index}: {len(intents) - len(calls)} intent(s) can no longer execute, left out"
             )
-        return self.chain.sign_call(relay_calldata(calls), nonce, fees, gas_limit)
+        planned = EMPTY_RELAY_GAS + sum(i.gas for i in kept)
+        return self.chain.sign_call(
+            relay_calldata(calls), nonce, fees, gas_limit, planned_gas=planned
+        )
 
     def _confirm(
         self,

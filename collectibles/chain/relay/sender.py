@@ -62,10 +62,20 @@ class RelaySender(NodeClient):
         self.variants: Callable[[BatchRecord], Sequence[str]] = lambda batch: ()
 
     def sign_call(
-        self, data: bytes, nonce: int, fees: Fees | None = None, gas_limit: int | None = None
+        self,
+        data: bytes,
+        nonce: int,
+        fees: Fees | None = None,
+        gas_limit: int | None = None,
+        *,
+        planned_gas: int = 0,
     ) -> SignedBatch:
-        """Sign a call of the contract with ``data`` at ``nonce`` (``gas_limit``: the estimate with the
-        airdrop's headroom, unless given, as a replacement keeps its batch's). Sends nothing."""
+        """Sign a call of the contract with ``data`` at ``nonce``. Sends nothing.
+
+        The gas limit, unless given (a replacement keeps its batch's), is the higher of the node's estimate and
+        ``planned_gas`` (what the batch's intents need to *succeed*: a ``relay`` does not revert when an intent
+        runs short, so its estimate alone can starve one, see :mod:`~collectibles.chain.relay.simulation`),
+        with the airdrop's headroom."""
         if gas_limit is None:
             estimate = self.retrying(
                 "estimating gas",
@@ -73,7 +83,7 @@ class RelaySender(NodeClient):
                     {"from": self.sender.address, "to": self.address, "data": HexBytes(data)}
                 ),
             )
-            gas_limit = gas_limit_for(int(estimate))
+            gas_limit = gas_limit_for(max(int(estimate), planned_gas))
         if fees is None:
             fees = FeePolicy().initial(self.base_fee(), self.suggested_tip())
         txn = self.contract.provider.network.ecosystem.create_transaction(
