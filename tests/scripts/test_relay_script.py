@@ -223,17 +223,19 @@ def _high_s(line):
     return line
 
 
-BAD_ROWS = {
-    "not_json": (lambda sign, a, n: "{nope", "not JSON"),
-    "unknown_kind": (lambda sign, a, n: {**sign("gift"), "kind": "burn"}, "unknown kind 'burn'"),
-    "missing_field": (
-        lambda sign, a, n: {k: v for k, v in sign("gift").items() if k != "signature"},
+FORMAT_ERRORS = [
+    (lambda sign, a: "{nope", "not JSON"),
+    (lambda sign, a: {**sign("gift"), "kind": "burn"}, "unknown kind 'burn'"),
+    (
+        lambda sign, a: {k: v for k, v in sign("gift").items() if k != "signature"},
         "signature: Field required",
     ),
-    "field_changed": (
-        lambda sign, a, n: _changed_to(sign("gift"), a),
-        "the digest is not the typed data's",
-    ),
+    (lambda sign, a: _changed_to(sign("gift"), a), "the digest is not the typed data's"),
+    (lambda sign, a: _high_s(sign("gift")), "high s"),
+]
+"""Rows wrong in themselves (no chain needed), all in one file: each gets its own line."""
+
+BAD_ROWS = {
     "wrong_chain": (
         lambda sign, a, n: sign("gift", domain=_other(contract_domain(n), chain_id=5)),
         "signed for chain id 5",
@@ -249,7 +251,6 @@ BAD_ROWS = {
         lambda sign, a, n: sign("gift", signer=a[4]),
         "not the token owner",
     ),
-    "high_s": (lambda sign, a, n: _high_s(sign("gift")), "high s"),
     "soulbound": (lambda sign, a, n: sign("gift", token=2_000_001), "is soulbound"),
     "moved": (lambda sign, a, n: sign("gift", acquired_at=1), "moved since signing"),
     "series_not_allowed": (
@@ -267,6 +268,21 @@ def _other(domain, **changes):
     import dataclasses
 
     return dataclasses.replace(domain, **changes)
+
+
+def test_relay__malformed_rows__each_its_line_and_reason_nothing_sent(relay, sign, setup, accounts):
+    nonce = accounts[5].nonce
+    bad = [build(sign, accounts) for build, _ in FORMAT_ERRORS]
+
+    result = relay([sign("voucher", voucher_id=9), *bad])
+
+    assert result.exit_code == 1, result.output
+    for number, (_, reason) in enumerate(FORMAT_ERRORS, start=2):
+        said = [line for line in result.output.splitlines() if line.startswith(f"line {number}: ")]
+        assert len(said) == 1, result.output
+        assert reason in said[0], said
+    assert f"{len(FORMAT_ERRORS)} bad row(s)" in result.output
+    assert accounts[5].nonce == nonce
 
 
 @pytest.mark.parametrize("case", sorted(BAD_ROWS))
