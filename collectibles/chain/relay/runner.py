@@ -9,9 +9,10 @@ What a relay adds:
   :mod:`~collectibles.chain.relay.simulation`): every row, before anything is journaled; a file with bad rows is
   refused whole (nothing sent) unless ``skip_invalid``, when the bad rows go in the report.
 - **A batch signed is re-checked against the chain** (:mod:`~collectibles.chain.relay.state`): an intent that
-  can no longer execute (executed by an earlier transaction, or by anyone) is left out of it. A batch whose bytes
-  were signed before a crash is rebroadcast as it is, as the airdrop does; an intent in it executed meanwhile
-  fails alone on chain, since the contract keeps every intent single-use.
+  can no longer execute (executed by an earlier transaction, or by anyone) is left out of it. A batch signed
+  before a crash and neither mined nor pooled is rebroadcast as it is only if all its intents can still
+  execute, else signed again without the others. (One still pooled may be mined as it is: an intent in it
+  executed meanwhile fails alone on chain, since the contract keeps every intent single-use.)
 - **The report** (:mod:`~collectibles.chain.relay.report`) is read from the chain: per intent, executed or
   refused with the contract's error.
 """
@@ -350,6 +351,23 @@ class Relayer(BatchExecution):
                     block_number=None,
                 )
         super()._sign_unsigned(journal, record, addresses)
+
+    def _reconcile(self, journal: Any, record: PlanRecord, batch: BatchRecord) -> bool:
+        """The airdrop's settling of a batch an earlier run left unfinished; then, for one signed but neither
+        mined nor in the pool, a look at its intents: if some can no longer execute (executed meanwhile, by
+        anyone), it is signed again without them instead of being rebroadcast as it was."""
+        if super()._reconcile(journal, record, batch):
+            return True
+        current = journal.batch(record.plan_id, batch.index)
+        if current.status == PLANNED or current.tx_hash is None:
+            return False
+        if self.chain.in_pool(current.tx_hash) or all(self._executable(current)):
+            return False
+        self.log(
+            f"batch {batch.index}: some of its intents executed meanwhile; signing it again without them"
+        )
+        journal.reset_to_planned(record.plan_id, batch.index)
+        return False
 
     def _sign_batch(
         self,
