@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from eth_account import Account
+from eth_utils import keccak
 
 from collectibles.chain.airdrop import Airdropper
 from collectibles.chain.audit import audit_series, store_fetcher
@@ -35,7 +36,7 @@ from collectibles.domain.catalogue import load_catalogue
 from collectibles.domain.claim_tree import build_tree
 from collectibles.domain.intents import signable, signature_bytes, typed_data
 from collectibles.domain.members import load_members, parse_members
-from collectibles.domain.tokens import TransferPolicy, token_id
+from collectibles.domain.tokens import SERIES_STRIDE, TransferPolicy, token_id
 from collectibles.ipfs.blockstore import BlockStore
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def run_demo(
         newcomer = sample_members(1, RELAY_FRIEND)[
             0
         ].address  # holds no card: one holder in, one out
-        gift_card = _token_of(nft, ids[GREETING], giver.address)
+        gift_card = _minted_to(web3, nft, ids[GREETING], giver.address)
         relayed = _relay_gift(nft, admin, giver, gift_card, newcomer, workdir)
         result.relayed_gift = (
             gift_card if nft.ownerOf(gift_card) == newcomer and relayed.executed == 1 else 0
@@ -303,6 +304,23 @@ def _token_of(nft: ContractInstance, series_id: int, owner: str) -> int:
         if nft.ownerOf(token) == owner:
             return token
     raise LookupError(f"{owner} holds no token of series {series_id}")
+
+
+def _minted_to(web3: Any, nft: ContractInstance, series_id: int, owner: str) -> int:
+    """The first token of ``series_id`` minted to ``owner``, from one log query (not a scan of owners)."""
+    topic = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
+    logs = web3.eth.get_logs(
+        {
+            "address": nft.address,
+            "fromBlock": 0,
+            "topics": [topic, "0x" + "00" * 32, "0x" + owner[2:].lower().rjust(64, "0")],
+        }
+    )
+    for log in logs:
+        token = int.from_bytes(bytes(log["topics"][3]), "big")
+        if token // SERIES_STRIDE == series_id:
+            return token
+    raise LookupError(f"{owner} was minted no token of series {series_id}")
 
 
 def _relay_gift(
