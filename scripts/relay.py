@@ -29,6 +29,7 @@ from scripts._output import Progress
 from scripts._settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
+    from collectibles.chain.airdrop.records import PlanRecord
     from collectibles.chain.relay import Problem, RelayDryRun, RelayResult
 
 # Beside the airdrop journals (ignored by git, 0700): the journal is what makes a rerun safe.
@@ -128,11 +129,14 @@ def cli(
             fees=FeePolicy.from_gwei(max_fee_gwei, priority_fee_gwei),
             confirmations=confirmations or _default_confirmations(provider),
         )
+        journal_path = journal_path or _default_journal(provider, nft.address, create=not dry_run)
         if dry_run:
+            if (done := relayer.journaled(intents_path, journal_path)) is not None:
+                _print_journaled(cli_ctx, done)
+                return
             plan = relayer.dry_run(intents_path, batch_size)
             _finish_dry_run(cli_ctx, plan, provider, skip_invalid)
             return
-        journal_path = journal_path or _default_journal(provider, nft.address)
         click.echo(
             f"Relay of {intents_path} to {nft.address} from {cli_ctx.account.address}; journal {journal_path}"
         )
@@ -174,6 +178,22 @@ def _print_result(result: "RelayResult") -> None:
     )
 
 
+def _print_journaled(cli_ctx: CollectiblesContext, record: "PlanRecord") -> None:
+    """A dry run of a file the journal knows: its rows are spent on chain, so say what the journal says."""
+    if record.status == "complete":
+        click.echo(f"Dry run: this file was relayed already; report {record.report_path}")
+    else:
+        click.echo("Dry run: this file's relay is unfinished; rerun without --dry-run to resume it")
+    cli_ctx.emit(
+        {
+            "dry_run": True,
+            "plan_id": record.plan_id,
+            "journaled": record.status,
+            "report_path": record.report_path,
+        }
+    )
+
+
 def _print_problems(problems: "list[Problem]") -> None:
     for problem in problems:
         click.echo(f"line {problem.line}: {problem.reason}")
@@ -193,12 +213,13 @@ def _default_confirmations(provider: ProviderAPI) -> int:
     )
 
 
-def _default_journal(provider: ProviderAPI, contract: str) -> Path:
+def _default_journal(provider: ProviderAPI, contract: str, *, create: bool) -> Path:
+    """``airdrops/relay-<chain>-<genesis>-<contract>.sqlite``; the folder made (0700) only to send."""
     from collectibles.chain.airdrop.files import make_private_folder
     from collectibles.chain.deployment import chain_identity
 
     ident = chain_identity(provider)
-    folder = make_private_folder(JOURNAL_ROOT)
+    folder = make_private_folder(JOURNAL_ROOT) if create else JOURNAL_ROOT
     return folder / f"relay-{ident.chain_id}-{ident.genesis_hash[2:10]}-{contract}.sqlite"
 
 

@@ -183,6 +183,18 @@ def test_relay__rerun_of_completed_file__sends_nothing(relay, sign, accounts, la
     assert accounts[5].nonce == nonce
 
 
+def test_relay__dry_run_after_relay__says_relayed_already(relay, sign, last_json):
+    """After a relay every row is spent on chain: the dry run reads the journal instead of calling them bad."""
+    lines = [sign("gift", token=1_000_001)]
+    assert relay(lines).exit_code == 0
+
+    result = relay(lines, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert "this file was relayed already" in result.output
+    assert last_json(result)["journaled"] == "complete"
+
+
 def test_relay__dry_run__reports_and_sends_nothing(relay, sign, accounts, last_json):
     nonce = accounts[5].nonce
 

@@ -190,6 +190,14 @@ class Relayer(BatchExecution):
         )
         return RelayDryRun(plan, gas, self.chain.gas_price())
 
+    def journaled(self, path: str | Path, journal_path: str | Path) -> PlanRecord | None:
+        """The journal's plan of this file, if the journal exists and has one (a dry run asks first: after a
+        relay, every row is spent on chain and would read as bad)."""
+        if not Path(journal_path).exists():
+            return None
+        with RelayJournal(journal_path) as journal:
+            return journal.plan(self._plan_id(path))
+
     # ------------------------------------------------------------------ the run
 
     def run(
