@@ -8,13 +8,17 @@ same way, for comparison.
 
 from __future__ import annotations
 
+import json
 import sys
+import tempfile
+from pathlib import Path
 
 from _chain import Fresh, print_rows
 from ape import accounts, chain, networks, project
 
 from collectibles.chain.intents import contract_domain, intent_call, sign_intent
-from collectibles.domain.intents import Gift, Voucher
+from collectibles.chain.relay import Relayer, signed_intent_json
+from collectibles.domain.intents import Gift, Voucher, typed_data
 from collectibles.domain.tokens import TransferPolicy
 
 HOLD = 90 * 24 * 3600
@@ -55,6 +59,8 @@ def measure() -> list[tuple[str, int, int]]:
     # first gift of a token in a mintBatch run also writes its neighbour's slot).
     drop = nft.airdrop(series_id, b"\x01" * 32, 0, [member.address] * BATCH, sender=admin)
     batch_tokens = [log.tokenId for log in drop.events.filter(nft.Transfer)]
+    cli_drop = nft.airdrop(series_id, b"\x02" * 32, 0, [member.address] * BATCH, sender=admin)
+    cli_tokens = [log.tokenId for log in cli_drop.events.filter(nft.Transfer)]
     chain.pending_timestamp += HOLD + 1
     chain.mine()
     deadline = chain.pending_timestamp + 3600
@@ -89,6 +95,9 @@ def measure() -> list[tuple[str, int, int]]:
     deadline = chain.pending_timestamp + 3600
     calls = [intent_call(nft, *signed_gift(member, token_id)) for token_id in batch_tokens]
     row(f"relay of {BATCH} gifts (per gift)", nft.relay(calls, sender=relayer), BATCH)
+    rows.append(
+        _relay_cli_row(nft, relayer, member.address, [signed_gift(member, t) for t in cli_tokens])
+    )
 
     nft.setVoucherAllowance(signer, series_id, 10_000, sender=admin)
 
@@ -107,6 +116,22 @@ def measure() -> list[tuple[str, int, int]]:
     ]
     row(f"relay of {BATCH} vouchers (per voucher)", nft.relay(calls, sender=relayer), BATCH)
     return rows
+
+
+def _relay_cli_row(
+    nft, relayer, owner: str, gifts: list[tuple[Gift, bytes]]
+) -> tuple[str, int, int]:
+    """The same batch of gifts through the relay's own path (file, checks, journal, one relay transaction),
+    as ``ape run relay --intents`` sends it."""
+    domain = contract_domain(nft)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "intents.jsonl"
+        lines = [signed_intent_json("gift", owner, typed_data(domain, g), s) for g, s in gifts]
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+        result = Relayer(nft, relayer).run(path, journal_path=Path(folder) / "relay.sqlite")
+    if result.executed != len(gifts) or result.batches != 1:
+        raise RuntimeError(f"the relay CLI path executed {result.executed} in {result.batches} tx")
+    return f"ape run relay, {len(gifts)} gifts in 1 tx (per gift)", result.gas_used, result.executed
 
 
 def _minted(nft, receipt) -> int:

@@ -30,7 +30,8 @@ def cli(
     out: Path,
     examples: Path,
 ) -> None:
-    """Deploy, create series, airdrop, claim, publish and reveal, show the rules, verify, report."""
+    """Deploy, create series, airdrop, claim, publish and reveal, show the rules, relay a signed gift, verify,
+    report."""
     from ape import accounts, project
 
     from collectibles.demo.story import describe, run_demo
@@ -41,5 +42,5 @@ def cli(
     for line in describe(result):
         click.echo(line)
     click.echo(f"\ngallery {result.gallery}  (summary {out / 'summary.json'})")
-    if result.mismatched or not result.gift_accepted:
+    if result.mismatched or not result.gift_accepted or not result.relayed_gift:
         cli_ctx.abort("the story did not end as it should (see above)")

@@ -4,8 +4,8 @@ ape run sign gift --account ALIAS --token 2000012 --to 0x… [--valid-for 86400]
 ape run sign voucher --account ALIAS --series 2 --to 0x… --voucher-id 7 [--deadline TIMESTAMP] [--json]
 
 Prints the typed data as the JSON that wallets sign with ``eth_signTypedData_v4`` and the account's signature;
-with ``--json`` the last line is ``{"kind", "signer", "digest", "signature", "typed_data"}``, what the relayer
-submits. The domain is the contract's own (ERC-5267 ``eip712Domain()``); everything the contract would refuse
+with ``--json`` the last line is ``{"kind", "signer", "digest", "signature", "typed_data"}``: one line of the
+intents file that ``ape run relay --intents FILE`` submits. The domain is the contract's own (ERC-5267 ``eip712Domain()``); everything the contract would refuse
 (not the owner, soulbound, a hold that outlasts the deadline, no voucher role or allowance, a used voucher id)
 is refused here, as one line and exit code 1.
 """
@@ -129,7 +129,8 @@ def voucher(
 
 def _sign_and_print(cli_ctx: CollectiblesContext, kind: str, intent: Gift | Voucher) -> None:
     from collectibles.chain.intents import contract_domain, sign_intent
-    from collectibles.domain.intents import digest, recover_signer, typed_data
+    from collectibles.chain.relay.schema import signed_intent_json
+    from collectibles.domain.intents import recover_signer, typed_data
 
     domain = contract_domain(cli_ctx.collectible)
     typed = typed_data(domain, intent)
@@ -140,15 +141,8 @@ def _sign_and_print(cli_ctx: CollectiblesContext, kind: str, intent: Gift | Vouc
     cli_ctx.logger.success(
         f"Signed a {kind} as {signer}; a relayer can submit it until {intent.deadline}"
     )
-    cli_ctx.emit(
-        {
-            "kind": kind,
-            "signer": signer,
-            "digest": "0x" + digest(typed).hex(),
-            "signature": "0x" + signature.hex(),
-            "typed_data": typed,
-        }
-    )
+    # One line of an intents file for `ape run relay --intents` (collectibles/chain/relay/schema.py).
+    cli_ctx.emit(signed_intent_json(kind, signer, typed, signature))
 
 
 def _chain_time(cli_ctx: CollectiblesContext) -> int:

@@ -3,12 +3,13 @@
 Deploy; create the catalogue's three series (placeholders); airdrop the greeting card and the All-Star
 badge to the sample members; open a claimable drop of the court series and make one claim; publish art and
 metadata and reveal; show the transfer rules (a gift refused during the hold and accepted after it, a badge
-that never moves); verify every token from the chain outward; and write the summary and the HTML gallery.
+that never moves); a member with no ETH gifts a card by signature and the operator relays it; verify every token from the chain outward; and write the summary and the HTML gallery.
 Kept apart from ``scripts/demo.py`` so a test runs it with Ape's own chain and accounts.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -19,9 +20,12 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from eth_account import Account
+from eth_utils import keccak
 
 from collectibles.chain.airdrop import Airdropper
 from collectibles.chain.audit import audit_series, store_fetcher
+from collectibles.chain.intents import contract_domain, gift_for
+from collectibles.chain.relay import Relayer, signed_intent_json
 from collectibles.chain.reveal import reveal
 from collectibles.chain.reverts import simulate_revert
 from collectibles.chain.series import ensure_series, spec_for_series
@@ -30,8 +34,9 @@ from collectibles.demo.gallery import write_gallery
 from collectibles.demo.samples import sample_members
 from collectibles.domain.catalogue import load_catalogue
 from collectibles.domain.claim_tree import build_tree
+from collectibles.domain.intents import signable, signature_bytes, typed_data
 from collectibles.domain.members import load_members, parse_members
-from collectibles.domain.tokens import TransferPolicy, token_id
+from collectibles.domain.tokens import SERIES_STRIDE, TransferPolicy, token_id
 from collectibles.ipfs.blockstore import BlockStore
 
 if TYPE_CHECKING:
@@ -40,6 +45,8 @@ if TYPE_CHECKING:
     from ape.managers.project import ProjectManager
 
 GREETING, COURT, BADGE = "Spring Festival Greeting Card", "Court", "All-Star Badge"
+RELAY_FRIEND = "spring-festival-friend"
+"""The seed of the newcomer who receives the card a member gives by signature in the relay step."""
 
 
 @dataclass
@@ -66,6 +73,8 @@ class DemoResult:
     """Why the chain refuses the greeting card to all 1,000 members (its cap is 500)."""
     gift_refused: str = ""
     gift_accepted: bool = False
+    relayed_gift: int = 0
+    """The card a member gave by signature, relayed by the operator (0 if it did not move)."""
     badge_refused: str = ""
     mismatched: list[int] = field(default_factory=list)
     gallery: Path | None = None
@@ -196,6 +205,24 @@ def run_demo(
             f"{result.badge_refused}"
         )
 
+    with step("relay") as s:
+        # A member who holds no ETH signs a gift of their card (the hold is over); the operator relays it
+        # through the relay's own path (file, checks, journal, batch), as `ape run relay` does.
+        giver = sample_members(2, "spring-festival-member")[1]
+        newcomer = sample_members(1, RELAY_FRIEND)[
+            0
+        ].address  # holds no card: one holder in, one out
+        gift_card = _minted_to(web3, nft, ids[GREETING], giver.address)
+        relayed = _relay_gift(nft, admin, giver, gift_card, newcomer, workdir)
+        result.relayed_gift = (
+            gift_card if nft.ownerOf(gift_card) == newcomer and relayed.executed == 1 else 0
+        )
+        s.gas_used = relayed.gas_used
+        s.detail = (
+            f"card {gift_card} of {giver.address} (no ETH) to {newcomer} by signature: "
+            f"{relayed.executed} executed in {relayed.batches} relay tx paid by the operator"
+        )
+
     with step("verify") as s:
         store = BlockStore.from_cars([workdir / "published"])
         audits = {n: audit_series(nft, i, store_fetcher(store)) for n, i in ids.items()}
@@ -277,6 +304,39 @@ def _token_of(nft: ContractInstance, series_id: int, owner: str) -> int:
         if nft.ownerOf(token) == owner:
             return token
     raise LookupError(f"{owner} holds no token of series {series_id}")
+
+
+def _minted_to(web3: Any, nft: ContractInstance, series_id: int, owner: str) -> int:
+    """The first token of ``series_id`` minted to ``owner``, from one log query (not a scan of owners)."""
+    topic = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
+    logs = web3.eth.get_logs(
+        {
+            "address": nft.address,
+            "fromBlock": 0,
+            "topics": [topic, "0x" + "00" * 32, "0x" + owner[2:].lower().rjust(64, "0")],
+        }
+    )
+    for log in logs:
+        token = int.from_bytes(bytes(log["topics"][3]), "big")
+        if token // SERIES_STRIDE == series_id:
+            return token
+    raise LookupError(f"{owner} was minted no token of series {series_id}")
+
+
+def _relay_gift(
+    nft: ContractInstance, operator: AccountAPI, giver: Any, card: int, to: str, workdir: Path
+) -> Any:
+    """``giver`` signs the gift of ``card`` to ``to`` with their key; ``operator`` relays the one-line file."""
+    now = int(nft.provider.get_block("latest").timestamp)
+    domain = contract_domain(nft)
+    typed = typed_data(domain, gift_for(nft, giver.address, card, to, now + 3600, now))
+    signed = Account.from_key(giver.private_key).sign_message(signable(typed))
+    signature = signature_bytes(signed.v, signed.r, signed.s)
+    intents = workdir / "intents.jsonl"
+    intents.write_text(
+        json.dumps(signed_intent_json("gift", giver.address, typed, signature)) + "\n"
+    )
+    return Relayer(nft, operator).run(intents, journal_path=workdir / "airdrops" / "relay.sqlite")
 
 
 def _first_rows(path: Path, count: int) -> Any:

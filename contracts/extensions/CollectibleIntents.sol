@@ -43,6 +43,10 @@ abstract contract CollectibleIntents is CollectibleSeries, EIP712, ICollectibleI
     /// in Solidity, and a bound on what one hostile wallet can burn of a {relay} batch.
     uint256 private constant _ERC1271_GAS = 500_000;
 
+    /// @dev Gas that must be left before the ERC-1271 call, so that the wallet gets all of `_ERC1271_GAS`: the call
+    /// forwards at most 63/64 of what is left (EIP-150), and a margin covers encoding the query.
+    uint256 private constant _ERC1271_GAS_LEFT = _ERC1271_GAS + _ERC1271_GAS / 63 + 5_000;
+
     /// @dev A signer's bounds for one series, in one slot: the cap (zero forbids the series) and the count claimed.
     struct VoucherAllowance {
         uint128 cap;
@@ -192,7 +196,9 @@ abstract contract CollectibleIntents is CollectibleSeries, EIP712, ICollectibleI
     /**
      * @dev Whether contract `owner` accepts `signature` over `digest` under ERC-1271: a static call, given at most
      * `_ERC1271_GAS`, that returns at least a word holding the magic value {IERC1271-isValidSignature}'s
-     * selector. A revert, running out of gas, a short answer or any other value is a refusal. (OpenZeppelin's
+     * selector. A revert, running out of gas, a short answer or any other value is a refusal; but too little gas
+     * left to give the wallet all of `_ERC1271_GAS` is {CollectibleSignatureCheckOutOfGas}, not a refusal: a
+     * relayer cannot make a valid signature fail by the gas it sends. (OpenZeppelin's
      * {SignatureChecker} does the same, unbounded, but pulls in code that needs Cancun's `mcopy`; this collection
      * targets Shanghai.)
      */
@@ -201,6 +207,8 @@ abstract contract CollectibleIntents is CollectibleSeries, EIP712, ICollectibleI
         bytes32 digest,
         bytes calldata signature
     ) private view returns (bool) {
+        uint256 left = gasleft();
+        if (left < _ERC1271_GAS_LEFT) revert CollectibleSignatureCheckOutOfGas(left, _ERC1271_GAS_LEFT);
         bytes memory query = abi.encodeCall(IERC1271.isValidSignature, (digest, signature));
         bool ok;
         bytes32 answer;

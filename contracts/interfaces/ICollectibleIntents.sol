@@ -60,6 +60,15 @@ interface ICollectibleIntents {
     error CollectibleInvalidGiftSignature(uint256 tokenId, address owner);
 
     /**
+     * @dev Too little gas is left to ask a contract owner's ERC-1271 `isValidSignature` with its full allowance
+     * (500,000 gas): a relayer sent the gift with too little gas. Nothing was used; submit it again with more.
+     * Without this, a starved wallet check would read as a refused signature.
+     * @param gasLeft The gas left before the check.
+     * @param gasNeeded The gas the check needs left: the allowance, the 1/64 a call keeps back, and a margin.
+     */
+    error CollectibleSignatureCheckOutOfGas(uint256 gasLeft, uint256 gasNeeded);
+
+    /**
      * @dev The token was acquired at the current block's timestamp (in this block, or an earlier one of the same
      * second): a signed gift needs its acquisition time to be in the past, which is what makes every gift
      * signature work once.
@@ -114,7 +123,8 @@ interface ICollectibleIntents {
      * a replay (after the gift, or after the token came back) signs the wrong `acquiredAt`.
      *
      * Requirements: `deadline` not passed ({CollectibleIntentExpired}); `tokenId` exists; the signature is the
-     * owner's ({CollectibleInvalidGiftSignature}); the token was not acquired at the current
+     * owner's ({CollectibleInvalidGiftSignature}; for a contract owner, enough gas left to ask it in full,
+     * {CollectibleSignatureCheckOutOfGas}); the token was not acquired at the current
      * timestamp ({CollectibleGiftTooSoon}); then exactly the owner's own transfer: not paused, `to` not zero,
      * not soulbound ({ICollectible-CollectibleSoulbound}), the hold over for `GiftAfterHold`
      * ({ICollectible-CollectibleHoldNotOver}).

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from collectibles.demo.samples import sample_members
-from collectibles.demo.story import BADGE, COURT, GREETING, describe, run_demo
+from collectibles.demo.story import BADGE, COURT, GREETING, RELAY_FRIEND, describe, run_demo
 from collectibles.domain.tokens import split_token_id
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -28,7 +28,7 @@ def test_demo__local_chain__whole_story(project, chain, accounts, tmp_path):
     nft = project.Collectible.at(result.contract)
     ids = result.series_ids
     assert [s.title for s in result.steps] == [
-        "deploy", "series", "airdrop", "claims", "publish", "rules", "verify",
+        "deploy", "series", "airdrop", "claims", "publish", "rules", "relay", "verify",
     ]  # fmt: skip
     minted = {name: nft.series(series_id).minted for name, series_id in ids.items()}
     assert minted == {GREETING: 500, COURT: 1, BADGE: 1000}
@@ -41,6 +41,13 @@ def test_demo__local_chain__whole_story(project, chain, accounts, tmp_path):
     assert result.gift_accepted
     assert nft.ownerOf(card) == accounts[0].address
     assert result.badge_refused == f"CollectibleSoulbound(tokenId={badge})"
+    # A second member gave a card by signature, with no ETH of their own; the operator's relay paid.
+    giver = sample_members(2, "spring-festival-member")[1].address
+    relayed = minted_to(chain, nft, ids[GREETING], giver)
+    assert result.relayed_gift == relayed
+    assert nft.ownerOf(relayed) == sample_members(1, RELAY_FRIEND)[0].address
+    assert chain.provider.get_balance(giver) == 0
+    assert next(s for s in result.steps if s.title == "relay").gas_used > 0
     assert nft.ownerOf(badge) == fan
     assert result.mismatched == []
     by_name = {s["name"]: s for s in result.summary["series"]}
@@ -93,4 +100,5 @@ def test_demo__ganache__same_story_through_the_script(tmp_path):
     ]  # fmt: skip
     assert summary["verify"] == {"tokens": 1501, "mismatched": []}
     assert "after 90 days: accepted" in done.stdout
+    assert "1 executed in 1 relay tx paid by the operator" in done.stdout
     assert (tmp_path / "index.html").exists()

@@ -10,12 +10,14 @@ the current timestamp cannot be gifted by signature (``CollectibleGiftTooSoon``,
 
 import dataclasses
 
+import ape
 import pytest
 from utils.chain_time import HOLD_SECONDS, block_timestamp, set_next_block_time
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
 from collectibles.chain.intents import contract_domain, sign_intent
+from collectibles.chain.reverts import decode_error_args
 from collectibles.domain.intents import SECP256K1_N, Domain, Gift
 
 DEADLINE_AFTER = 3600
@@ -123,6 +125,33 @@ def test_gift_by_sig__erc1271_owner_refuses__reverts(
 
     with reverts(collectible.CollectibleInvalidGiftSignature, tokenId=token, owner=wallet.address):
         submit(collectible, gift, sign_intent(fan, domain, gift), stranger)
+
+
+def test_gift_by_sig__erc1271_owner_starved_of_gas__typed_error_and_signature_still_good(
+    project, chain, collectible, gift_series, mint_to, gift_of, domain, admin, fan, friend, stranger
+):
+    """A relayer that sends too little gas for the wallet's 500,000 cannot make a valid signature read as a
+    refused one: the gift stops with its own error, and the same signature works with enough gas."""
+    wallet = admin.deploy(project.ERC1271WalletMock, fan)
+    token = mint_to(gift_series, wallet)
+    set_next_block_time(chain, collectible.acquiredAt(token) + HOLD_SECONDS)
+    gift = gift_of(token, friend)
+    signature = sign_intent(fan, domain, gift)
+
+    with ape.reverts() as info:
+        collectible.giftBySig(
+            gift.token_id, gift.to, gift.deadline, signature, sender=stranger, gas=400_000
+        )
+    name, args = decode_error_args(collectible, info.value)
+
+    assert name == "CollectibleSignatureCheckOutOfGas"
+    assert args["gasNeeded"] == 500_000 + 500_000 // 63 + 5_000
+    assert args["gasLeft"] < args["gasNeeded"]
+    assert collectible.ownerOf(token) == wallet.address
+    collectible.giftBySig(
+        gift.token_id, gift.to, gift.deadline, signature, sender=stranger, gas=700_000
+    )
+    assert collectible.ownerOf(token) == friend.address
 
 
 def test_gift_by_sig__expired_deadline__reverts(
