@@ -119,6 +119,8 @@ contract CollectibleRaffle is AccessControl, ICollectibleRaffle {
     /// @inheritdoc ICollectibleRaffle
     function isCommittedTerms(uint256 raffleId, RaffleTerms calldata terms) external view returns (bool) {
         uint256 stored = _raffles[raffleId];
+        // Comparing commitments is the point: equal hashes, equal terms.
+        // slither-disable-next-line incorrect-equality
         return stored != 0 && uint192(stored) == uint192(uint256(keccak256(abi.encode(terms))));
     }
 

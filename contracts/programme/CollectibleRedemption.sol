@@ -58,7 +58,9 @@ contract CollectibleRedemption is AccessControl, ICollectibleRedemption {
         uint256 count = seriesIds.length;
         for (uint256 i = 0; i < count; ++i) {
             uint256 seriesId = seriesIds[i];
-            // Reverts with CollectibleUnknownSeries for a series the collectible never created.
+            // Reverts with CollectibleUnknownSeries for a series the collectible never created: the existence
+            // check is all this needs of the answer.
+            // slither-disable-next-line unused-return,calls-loop
             ICollectible(_COLLECTIBLE).series(seriesId);
             if (_eligible[campaignId][seriesId]) revert CollectibleRedemptionInvalidSeries();
             _eligible[campaignId][seriesId] = true;

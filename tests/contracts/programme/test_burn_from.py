@@ -6,7 +6,7 @@ from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def burner(accounts, collectible, admin):
     """An account given ``BURNER_ROLE`` (the programme contracts hold it in production)."""
     account = accounts[9]
