@@ -6,9 +6,12 @@ second, no automine), puts the test suite's fault proxy (``tests/utils/rpc_proxy
 429 and 503, slow answers) in front of it, and runs :class:`~collectibles.chain.airdrop.Airdropper` while it
 injects, at fixed points of the run: a base-fee spike after the first broadcast (batches stall and must be
 replaced), a foreign transaction from the same account (a nonce taken: the batch is signed again), dropped
-transactions, the node going away for a few seconds, and a reorg over confirmed batches. It then checks the
-result (the series minted exactly one token per member, a sample of members holds exactly one, no nonce
-left waiting, every batch confirmed) and prints the wall time, members per second and what each fault cost.
+transactions, the node going away for a few seconds, and a reorg over confirmed batches (Anvil's reorg does
+not wait for a block being mined: such a block stays on the chain with its receipts while the state is rolled
+back under it, and its batches must be sent again). It then checks the result (the series minted exactly one
+token per member, a sample of members holds exactly one, no nonce left waiting, every batch confirmed) and
+prints the wall time, members per second and what each fault cost. A run that stops prints the history of
+the batch it stopped on (every variant signed, its receipt and block, the account's mined nonce).
 
 Anvil keeps hundreds of block states, each a copy of the whole state: at 100,000 minted tokens it grows past
 9 GB. ``--prune-history`` keeps :data:`STATE_HISTORY` of them (enough for the reorg): 170 MB at 20,000
@@ -57,10 +60,6 @@ machine, where one watch pass over every batch outlasts 16 half-second blocks.""
 ANVIL_TIMEOUT = 120.0
 STATE_HISTORY = MAX_REORG + 16
 """Block states Anvil keeps in memory: enough to reorg :data:`MAX_REORG` blocks, with a margin."""
-EXECUTED_TOPIC = (
-    "0x"
-    + keccak(text="AirdropExecuted(address,uint256,bytes32,uint256,uint256,uint256,uint256)").hex()
-)
 SAMPLE = 500
 """Members whose balance is read one by one at the end (the series' minted count covers the rest)."""
 
@@ -155,25 +154,30 @@ class Faults:
         if self._confirmed >= self.members // 3 and "reorg" not in self.fired:
             depth = self.depth_of_latest_execution()
             if depth is not None:  # a real chain's reorg is shallow; wait for a batch near the head
-                self.fire("reorg", lambda: self.anvil("anvil_reorg", depth, []))
+                self.fire("reorg", lambda: self.reorg(depth))
+
+    def reorg(self, depth: int) -> None:
+        """``anvil_reorg`` of ``depth`` blocks, logged with the head it started from and the time it took."""
+        head = int(self.anvil("eth_blockNumber"), 16)
+        began = time.perf_counter()
+        self.anvil("anvil_reorg", depth, [])
+        self.log(
+            f"drill: reorg of {depth} blocks from head {head} (blocks {head - depth + 1}..{head} replaced) "
+            f"took {time.perf_counter() - began:.1f} s; head now {int(self.anvil('eth_blockNumber'), 16)}"
+        )
 
     def depth_of_latest_execution(self) -> int | None:
-        """Blocks from the latest block holding an airdrop below the head to the head, both included, when
-        it is within :data:`MAX_REORG` blocks (read from the chain: the journal may commit the batches a pass
-        confirmed after this call)."""
+        """Blocks from the block of the latest batch the journal records as confirmed to the head, both
+        included, when it is within :data:`MAX_REORG` blocks: the reorg then removes at least one confirmed
+        batch (progress is reported once the pass's confirmations are on disk, so the journal has them)."""
         head = int(self.anvil("eth_blockNumber"), 16)
-        logs = self.anvil(
-            "eth_getLogs",
-            {
-                "address": self.contract,
-                "fromBlock": hex(max(0, head - MAX_REORG + 1)),
-                "toBlock": hex(head - 1),
-                "topics": [EXECUTED_TOPIC],
-            },
-        )
-        if not logs:
+        with sqlite3.connect(f"file:{self.journal}?mode=ro", uri=True) as db:
+            (latest,) = db.execute(
+                "SELECT max(block_number) FROM batches WHERE status = 'confirmed'"
+            ).fetchone()
+        if latest is None or head - latest + 1 > MAX_REORG:
             return None
-        return head - max(int(log["blockNumber"], 16) for log in logs) + 1
+        return head - latest + 1
 
     def anvil(self, method: str, *params: Any) -> Any:
         return anvil_call(self.anvil_url, method, *params)
@@ -219,6 +223,38 @@ def check_exact(
         raise SystemExit(f"NOT EXACT: {len(wrong)} sampled members do not hold exactly one token")
     if web3.eth.get_transaction_count(minter, "pending") != web3.eth.get_transaction_count(minter):
         raise SystemExit("NONCE GAP: transactions of the sender are still waiting")
+
+
+def print_history(anvil_url: str, journal: Path, index: int, minter: str) -> None:
+    """What the journal and Anvil show of the batch a run stopped on (stderr): every variant signed, its
+    transaction and receipt, whether the receipt's block is canonical, and the account's mined nonce."""
+    with sqlite3.connect(f"file:{journal}?mode=ro", uri=True) as db:
+        sends = db.execute(
+            "SELECT nonce, tx_hash, signed_at FROM sends WHERE idx = ? ORDER BY rowid", (index,)
+        ).fetchall()
+        row = db.execute(
+            "SELECT status, nonce, tx_hash, start, count FROM batches WHERE idx = ?", (index,)
+        ).fetchone()
+    head = int(anvil_call(anvil_url, "eth_blockNumber"), 16)
+    nonce = int(anvil_call(anvil_url, "eth_getTransactionCount", minter, "latest"), 16)
+    print(f"history of batch {index} {row}: head {head}, mined nonce {nonce}", file=sys.stderr)
+    for signed_nonce, tx_hash, signed_at in sends:
+        tx = anvil_call(anvil_url, "eth_getTransactionByHash", tx_hash)
+        receipt = anvil_call(anvil_url, "eth_getTransactionReceipt", tx_hash)
+        where = "unknown to the node"
+        if receipt is not None:
+            number = int(receipt["blockNumber"], 16)
+            block = anvil_call(anvil_url, "eth_getBlockByNumber", hex(number), False)
+            canonical = block is not None and block["hash"] == receipt["blockHash"]
+            where = (
+                f"receipt status {int(receipt['status'], 16)} in block {number} "
+                f"({'canonical' if canonical else 'not canonical'})"
+            )
+        elif tx is not None:
+            where = "in the pool" if tx.get("blockNumber") is None else "mined, no receipt"
+        print(
+            f"  nonce {signed_nonce} {tx_hash} signed at {signed_at:.1f}: {where}", file=sys.stderr
+        )
 
 
 def anvil_call(url: str, method: str, *params: Any) -> Any:
@@ -283,12 +319,18 @@ def main() -> int:
                 poll_interval=0.25,
             )
             started = time.perf_counter()
-            result = airdropper.run(
-                series_id,
-                load_members(members_path),
-                members_path=str(members_path),
-                journal_path=journal,
-            )
+            try:
+                result = airdropper.run(
+                    series_id,
+                    load_members(members_path),
+                    members_path=str(members_path),
+                    journal_path=journal,
+                )
+            except Exception as stop:
+                index = getattr(stop, "index", None)
+                if index is not None:
+                    print_history(anvil_url, journal, index, minter.address)
+                raise
             seconds = time.perf_counter() - started
             check_exact(nft, series_id, members_path, provider.web3, minter.address, anvil_url)
             report(count, seconds, result, airdropper, drill, proxy)
@@ -329,6 +371,7 @@ def report(
     print(
         f"  sender: {airdropper.chain.retrying.retries} RPC retries, {mempool.replacements} replacements, "
         f"{mempool.rebroadcasts} rebroadcasts, {mempool.resigned} re-signed, {mempool.reorged} batches reorged"
+        f" (sent again), {mempool.outside_state} receipts outside the state (sent again)"
     )
 
 
