@@ -1,6 +1,6 @@
 """The long fault drill: 100,000 members airdropped through a faulty RPC to a mainnet-like Anvil, with figures.
 
-Run with ``make drill`` (``python benchmarks/drill.py [members] [--prune-history]``). It starts its own Anvil configured like
+Run with ``make drill`` (``python benchmarks/drill.py [members] [--prune-history] [--stop-after-reorg]``). It starts its own Anvil configured like
 Ethereum mainnet today (Osaka, EIP-7825's per-transaction gas cap, a 60M block gas limit, a block every half
 second, no automine), puts the test suite's fault proxy (``tests/utils/rpc_proxy.py``: connection resets, HTTP
 429 and 503, slow answers) in front of it, and runs :class:`~collectibles.chain.airdrop.Airdropper` while it
@@ -16,6 +16,9 @@ the batch it stopped on (every variant signed, its receipt and block, the accoun
 Anvil keeps hundreds of block states, each a copy of the whole state: at 100,000 minted tokens it grows past
 9 GB. ``--prune-history`` keeps :data:`STATE_HISTORY` of them (enough for the reorg): 170 MB at 20,000
 members, but at 100,000 Anvil's reorg over a pruned history took over 5 s once, so it is not the default. The report prints Anvil's peak memory.
+
+``--stop-after-reorg`` ends the run right after the reorg, as a killed process would (only what the
+journal committed survives), and runs the same airdrop again with a fresh runner: it must finish exact.
 
 A measurement, not a test: it never fails on time, only when the airdrop is not exact.
 """
@@ -122,6 +125,8 @@ class Faults:
         self.members = members
         self.contract = contract
         self.fired: dict[str, float] = {}
+        self.stop_after_reorg = False
+        """Whether the run stops right after the reorg (then the drill runs the same airdrop again)."""
         self.started = time.perf_counter()
         self._confirmed = 0
 
@@ -165,6 +170,8 @@ class Faults:
             f"drill: reorg of {depth} blocks from head {head} (blocks {head - depth + 1}..{head} replaced) "
             f"took {time.perf_counter() - began:.1f} s; head now {int(self.anvil('eth_blockNumber'), 16)}"
         )
+        if self.stop_after_reorg:
+            raise StoppedAfterReorg
 
     def depth_of_latest_execution(self) -> int | None:
         """Blocks from the block of the latest batch the journal records as confirmed to the head, both
@@ -287,9 +294,15 @@ def peak_memory_mb(pid: int) -> float | None:
     return None
 
 
+class StoppedAfterReorg(Exception):
+    """Raised from the progress callback right after the reorg (``--stop-after-reorg``): the run ends there,
+    as a killed process would, with only what the journal had committed."""
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     prune_history = "--prune-history" in sys.argv[1:]
+    stop_after_reorg = "--stop-after-reorg" in sys.argv[1:]
     count = int(args[0]) if args else MEMBERS
     anvil, anvil_url = start_anvil(prune_history)
     proxy = FaultyProxy(anvil_url, every=25, delay=0.2, max_faults=10_000, lifetime=3600).start()
@@ -308,32 +321,22 @@ def main() -> int:
             members_path = member_file(Path(tmp), count)
             journal = Path(tmp) / "journal.sqlite"
             drill = Faults(anvil_url, proxy, journal, minter.address, count, nft.address)
+            drill.stop_after_reorg = stop_after_reorg
             faults.crash_point = drill.at_point  # the runner calls faults.crash_point(name)
-            airdropper = Airdropper(
-                nft,
-                minter,
-                log=drill.log,
-                progress=drill.progress,
-                confirmations=2,
-                fees=FeePolicy(max_fee_cap=5000 * GWEI),
-                poll_interval=0.25,
-            )
+            runs: list[Airdropper] = []
             started = time.perf_counter()
-            try:
-                result = airdropper.run(
-                    series_id,
-                    load_members(members_path),
-                    members_path=str(members_path),
-                    journal_path=journal,
-                )
-            except Exception as stop:
-                index = getattr(stop, "index", None)
-                if index is not None:
-                    print_history(anvil_url, journal, index, minter.address)
-                raise
+            result = None
+            while result is None:
+                runs.append(airdropper_for(nft, minter, drill))
+                try:
+                    result = run_once(runs[-1], series_id, members_path, journal, anvil_url)
+                except StoppedAfterReorg:
+                    drill.log(
+                        "drill: run stopped right after the reorg; running the same airdrop again"
+                    )
             seconds = time.perf_counter() - started
             check_exact(nft, series_id, members_path, provider.web3, minter.address, anvil_url)
-            report(count, seconds, result, airdropper, drill, proxy)
+            report(count, seconds, result, runs, drill, proxy)
             history = (
                 f"--prune-history {STATE_HISTORY}" if prune_history else "default state history"
             )
@@ -347,20 +350,58 @@ def main() -> int:
     return 0
 
 
+def airdropper_for(nft: Any, minter: Any, drill: Faults) -> Airdropper:
+    """A fresh runner, as a new process of the airdrop command would have: nothing remembered but the
+    journal."""
+    return Airdropper(
+        nft,
+        minter,
+        log=drill.log,
+        progress=drill.progress,
+        confirmations=2,
+        fees=FeePolicy(max_fee_cap=5000 * GWEI),
+        poll_interval=0.25,
+    )
+
+
+def run_once(
+    airdropper: Airdropper, series_id: int, members_path: Path, journal: Path, anvil_url: str
+) -> Any:
+    """One run of the airdrop; a run that stops on a batch prints that batch's history first."""
+    try:
+        return airdropper.run(
+            series_id,
+            load_members(members_path),
+            members_path=str(members_path),
+            journal_path=journal,
+        )
+    except Exception as stop:
+        index = getattr(stop, "index", None)
+        if index is not None:
+            print_history(anvil_url, journal, index, airdropper.sender.address)
+        raise
+
+
 def report(
     count: int,
     seconds: float,
     result: Any,
-    airdropper: Airdropper,
+    runs: list[Airdropper],
     drill: Faults,
     proxy: FaultyProxy,
 ) -> None:
-    mempool = airdropper.mempool
+    def total(counter: str) -> int:
+        return sum(getattr(run.mempool, counter) for run in runs)
+
+    retries = sum(run.chain.retrying.retries for run in runs)
     print(f"Drill: {count:,} members on Anvil ({' '.join(ANVIL_FLAGS)}, --block-time {BLOCK_TIME})")
     print(
         f"  exact: series minted {count:,}, {SAMPLE} sampled members hold one each, no nonce waiting"
     )
-    print(f"  wall time {seconds:.1f} s, {count / seconds:,.0f} members/s")
+    print(
+        f"  wall time {seconds:.1f} s, {count / seconds:,.0f} members/s"
+        + (f" ({len(runs)} runs: stopped after the reorg, then run again)" if len(runs) > 1 else "")
+    )
     print(
         f"  {result.batches} transactions, {result.gas_used:,} gas ({result.gas_used / count:,.0f} per token)"
     )
@@ -369,9 +410,10 @@ def report(
         f"proxy injected {proxy.total_faults} of {proxy.requests:,} requests {dict(proxy.injected)}"
     )
     print(
-        f"  sender: {airdropper.chain.retrying.retries} RPC retries, {mempool.replacements} replacements, "
-        f"{mempool.rebroadcasts} rebroadcasts, {mempool.resigned} re-signed, {mempool.reorged} batches reorged"
-        f" (sent again), {mempool.outside_state} receipts outside the state (sent again)"
+        f"  sender: {retries} RPC retries, {total('replacements')} replacements, "
+        f"{total('rebroadcasts')} rebroadcasts, {total('resigned')} re-signed, "
+        f"{total('reorged')} batches reorged (sent again), "
+        f"{total('outside_state')} receipts outside the state (sent again)"
     )
 
 
