@@ -155,9 +155,8 @@ class BatchSender(NodeClient):
                     raise AirdropNotPossible(
                         f"batch {batch.index} ({batch.count} recipients): {self.mode.explain(NOT_STORED)}"
                     ) from err
-                if is_out_of_gas(
-                    str(err)
-                ):  # an array batch beyond the gas a call gets: the node's words
+                # An array batch beyond the gas a call gets: the node's words, not a revert.
+                if is_out_of_gas(str(err)):
                     raise AirdropNotPossible(
                         out_of_gas(batch, self.mode, self.block_gas_limit())
                     ) from err
