@@ -323,8 +323,8 @@ def test_drill__reorg_over_confirmed_batches__sent_again(drill):
 
 BURNER_INIT = "0x6004600c60003960046000f3" + "5b600056"
 """Creation code of a contract whose code loops until its gas runs out (``JUMPDEST PUSH1 0 JUMP``)."""
-BURN_GAS = 1_500_000_000
-"""Gas the burner spends in one call: a block holding it takes Anvil a second or more to execute."""
+BURN_GAS = 3_000_000_000
+"""Gas the burner spends in one call: a block holding it takes Anvil seconds to execute (about 3 s here)."""
 REORG_DEPTH = 3
 
 
@@ -358,7 +358,7 @@ def test_drill__reorg_races_a_block_being_mined__batches_sent_again_once(drill, 
         )
         mining = threading.Thread(target=long_call, args=(d.anvil.url, "evm_mine"))
         mining.start()
-        time.sleep(0.5)
+        time.sleep(0.3)  # the block is being executed: the reorg comes in under it
         long_call(d.anvil.url, "anvil_reorg", REORG_DEPTH, [])
         mining.join()
         receipts = [d.anvil.call("eth_getTransactionReceipt", h) for h in raced["hashes"]]
