@@ -1,18 +1,24 @@
 """The long fault drill: 100,000 members airdropped through a faulty RPC to a mainnet-like Anvil, with figures.
 
-Run with ``make drill`` (``python benchmarks/drill.py [members] [--prune-history]``). It starts its own Anvil configured like
+Run with ``make drill`` (``python benchmarks/drill.py [members] [--prune-history] [--stop-after-reorg]``). It starts its own Anvil configured like
 Ethereum mainnet today (Osaka, EIP-7825's per-transaction gas cap, a 60M block gas limit, a block every half
 second, no automine), puts the test suite's fault proxy (``tests/utils/rpc_proxy.py``: connection resets, HTTP
 429 and 503, slow answers) in front of it, and runs :class:`~collectibles.chain.airdrop.Airdropper` while it
 injects, at fixed points of the run: a base-fee spike after the first broadcast (batches stall and must be
 replaced), a foreign transaction from the same account (a nonce taken: the batch is signed again), dropped
-transactions, the node going away for a few seconds, and a reorg over confirmed batches. It then checks the
-result (the series minted exactly one token per member, a sample of members holds exactly one, no nonce
-left waiting, every batch confirmed) and prints the wall time, members per second and what each fault cost.
+transactions, the node going away for a few seconds, and a reorg over confirmed batches (Anvil's reorg does
+not wait for a block being mined: such a block stays on the chain with its receipts while the state is rolled
+back under it, and its batches must be sent again). It then checks the result (the series minted exactly one
+token per member, a sample of members holds exactly one, no nonce left waiting, every batch confirmed) and
+prints the wall time, members per second and what each fault cost. A run that stops prints the history of
+the batch it stopped on (every variant signed, its receipt and block, the account's mined nonce).
 
 Anvil keeps hundreds of block states, each a copy of the whole state: at 100,000 minted tokens it grows past
 9 GB. ``--prune-history`` keeps :data:`STATE_HISTORY` of them (enough for the reorg): 170 MB at 20,000
 members, but at 100,000 Anvil's reorg over a pruned history took over 5 s once, so it is not the default. The report prints Anvil's peak memory.
+
+``--stop-after-reorg`` ends the run right after the reorg, as a killed process would (only what the
+journal committed survives), and runs the same airdrop again with a fresh runner: it must finish exact.
 
 A measurement, not a test: it never fails on time, only when the airdrop is not exact.
 """
@@ -57,10 +63,6 @@ machine, where one watch pass over every batch outlasts 16 half-second blocks.""
 ANVIL_TIMEOUT = 120.0
 STATE_HISTORY = MAX_REORG + 16
 """Block states Anvil keeps in memory: enough to reorg :data:`MAX_REORG` blocks, with a margin."""
-EXECUTED_TOPIC = (
-    "0x"
-    + keccak(text="AirdropExecuted(address,uint256,bytes32,uint256,uint256,uint256,uint256)").hex()
-)
 SAMPLE = 500
 """Members whose balance is read one by one at the end (the series' minted count covers the rest)."""
 
@@ -123,6 +125,8 @@ class Faults:
         self.members = members
         self.contract = contract
         self.fired: dict[str, float] = {}
+        self.stop_after_reorg = False
+        """Whether the run stops right after the reorg (then the drill runs the same airdrop again)."""
         self.started = time.perf_counter()
         self._confirmed = 0
 
@@ -155,25 +159,32 @@ class Faults:
         if self._confirmed >= self.members // 3 and "reorg" not in self.fired:
             depth = self.depth_of_latest_execution()
             if depth is not None:  # a real chain's reorg is shallow; wait for a batch near the head
-                self.fire("reorg", lambda: self.anvil("anvil_reorg", depth, []))
+                self.fire("reorg", lambda: self.reorg(depth))
+
+    def reorg(self, depth: int) -> None:
+        """``anvil_reorg`` of ``depth`` blocks, logged with the head it started from and the time it took."""
+        head = int(self.anvil("eth_blockNumber"), 16)
+        began = time.perf_counter()
+        self.anvil("anvil_reorg", depth, [])
+        self.log(
+            f"drill: reorg of {depth} blocks from head {head} (blocks {head - depth + 1}..{head} replaced) "
+            f"took {time.perf_counter() - began:.1f} s; head now {int(self.anvil('eth_blockNumber'), 16)}"
+        )
+        if self.stop_after_reorg:
+            raise StoppedAfterReorg
 
     def depth_of_latest_execution(self) -> int | None:
-        """Blocks from the latest block holding an airdrop below the head to the head, both included, when
-        it is within :data:`MAX_REORG` blocks (read from the chain: the journal may commit the batches a pass
-        confirmed after this call)."""
+        """Blocks from the block of the latest batch the journal records as confirmed to the head, both
+        included, when it is within :data:`MAX_REORG` blocks: the reorg then removes at least one confirmed
+        batch (progress is reported once the pass's confirmations are on disk, so the journal has them)."""
         head = int(self.anvil("eth_blockNumber"), 16)
-        logs = self.anvil(
-            "eth_getLogs",
-            {
-                "address": self.contract,
-                "fromBlock": hex(max(0, head - MAX_REORG + 1)),
-                "toBlock": hex(head - 1),
-                "topics": [EXECUTED_TOPIC],
-            },
-        )
-        if not logs:
+        with sqlite3.connect(f"file:{self.journal}?mode=ro", uri=True) as db:
+            (latest,) = db.execute(
+                "SELECT max(block_number) FROM batches WHERE status = 'confirmed'"
+            ).fetchone()
+        if latest is None or head - latest + 1 > MAX_REORG:
             return None
-        return head - max(int(log["blockNumber"], 16) for log in logs) + 1
+        return head - latest + 1
 
     def anvil(self, method: str, *params: Any) -> Any:
         return anvil_call(self.anvil_url, method, *params)
@@ -221,6 +232,38 @@ def check_exact(
         raise SystemExit("NONCE GAP: transactions of the sender are still waiting")
 
 
+def print_history(anvil_url: str, journal: Path, index: int, minter: str) -> None:
+    """What the journal and Anvil show of the batch a run stopped on (stderr): every variant signed, its
+    transaction and receipt, whether the receipt's block is canonical, and the account's mined nonce."""
+    with sqlite3.connect(f"file:{journal}?mode=ro", uri=True) as db:
+        sends = db.execute(
+            "SELECT nonce, tx_hash, signed_at FROM sends WHERE idx = ? ORDER BY rowid", (index,)
+        ).fetchall()
+        row = db.execute(
+            "SELECT status, nonce, tx_hash, start, count FROM batches WHERE idx = ?", (index,)
+        ).fetchone()
+    head = int(anvil_call(anvil_url, "eth_blockNumber"), 16)
+    nonce = int(anvil_call(anvil_url, "eth_getTransactionCount", minter, "latest"), 16)
+    print(f"history of batch {index} {row}: head {head}, mined nonce {nonce}", file=sys.stderr)
+    for signed_nonce, tx_hash, signed_at in sends:
+        tx = anvil_call(anvil_url, "eth_getTransactionByHash", tx_hash)
+        receipt = anvil_call(anvil_url, "eth_getTransactionReceipt", tx_hash)
+        where = "unknown to the node"
+        if receipt is not None:
+            number = int(receipt["blockNumber"], 16)
+            block = anvil_call(anvil_url, "eth_getBlockByNumber", hex(number), False)
+            canonical = block is not None and block["hash"] == receipt["blockHash"]
+            where = (
+                f"receipt status {int(receipt['status'], 16)} in block {number} "
+                f"({'canonical' if canonical else 'not canonical'})"
+            )
+        elif tx is not None:
+            where = "in the pool" if tx.get("blockNumber") is None else "mined, no receipt"
+        print(
+            f"  nonce {signed_nonce} {tx_hash} signed at {signed_at:.1f}: {where}", file=sys.stderr
+        )
+
+
 def anvil_call(url: str, method: str, *params: Any) -> Any:
     """One JSON-RPC call to Anvil itself, waiting up to :data:`ANVIL_TIMEOUT` seconds: at 100,000 tokens a
     reorg takes Anvil longer than the test suite's 5 s."""
@@ -251,9 +294,15 @@ def peak_memory_mb(pid: int) -> float | None:
     return None
 
 
+class StoppedAfterReorg(Exception):
+    """Raised from the progress callback right after the reorg (``--stop-after-reorg``): the run ends there,
+    as a killed process would, with only what the journal had committed."""
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     prune_history = "--prune-history" in sys.argv[1:]
+    stop_after_reorg = "--stop-after-reorg" in sys.argv[1:]
     count = int(args[0]) if args else MEMBERS
     anvil, anvil_url = start_anvil(prune_history)
     proxy = FaultyProxy(anvil_url, every=25, delay=0.2, max_faults=10_000, lifetime=3600).start()
@@ -272,26 +321,22 @@ def main() -> int:
             members_path = member_file(Path(tmp), count)
             journal = Path(tmp) / "journal.sqlite"
             drill = Faults(anvil_url, proxy, journal, minter.address, count, nft.address)
+            drill.stop_after_reorg = stop_after_reorg
             faults.crash_point = drill.at_point  # the runner calls faults.crash_point(name)
-            airdropper = Airdropper(
-                nft,
-                minter,
-                log=drill.log,
-                progress=drill.progress,
-                confirmations=2,
-                fees=FeePolicy(max_fee_cap=5000 * GWEI),
-                poll_interval=0.25,
-            )
+            runs: list[Airdropper] = []
             started = time.perf_counter()
-            result = airdropper.run(
-                series_id,
-                load_members(members_path),
-                members_path=str(members_path),
-                journal_path=journal,
-            )
+            result = None
+            while result is None:
+                runs.append(airdropper_for(nft, minter, drill))
+                try:
+                    result = run_once(runs[-1], series_id, members_path, journal, anvil_url)
+                except StoppedAfterReorg:
+                    drill.log(
+                        "drill: run stopped right after the reorg; running the same airdrop again"
+                    )
             seconds = time.perf_counter() - started
             check_exact(nft, series_id, members_path, provider.web3, minter.address, anvil_url)
-            report(count, seconds, result, airdropper, drill, proxy)
+            report(count, seconds, result, runs, drill, proxy)
             history = (
                 f"--prune-history {STATE_HISTORY}" if prune_history else "default state history"
             )
@@ -305,20 +350,58 @@ def main() -> int:
     return 0
 
 
+def airdropper_for(nft: Any, minter: Any, drill: Faults) -> Airdropper:
+    """A fresh runner, as a new process of the airdrop command would have: nothing remembered but the
+    journal."""
+    return Airdropper(
+        nft,
+        minter,
+        log=drill.log,
+        progress=drill.progress,
+        confirmations=2,
+        fees=FeePolicy(max_fee_cap=5000 * GWEI),
+        poll_interval=0.25,
+    )
+
+
+def run_once(
+    airdropper: Airdropper, series_id: int, members_path: Path, journal: Path, anvil_url: str
+) -> Any:
+    """One run of the airdrop; a run that stops on a batch prints that batch's history first."""
+    try:
+        return airdropper.run(
+            series_id,
+            load_members(members_path),
+            members_path=str(members_path),
+            journal_path=journal,
+        )
+    except Exception as stop:
+        index = getattr(stop, "index", None)
+        if index is not None:
+            print_history(anvil_url, journal, index, airdropper.sender.address)
+        raise
+
+
 def report(
     count: int,
     seconds: float,
     result: Any,
-    airdropper: Airdropper,
+    runs: list[Airdropper],
     drill: Faults,
     proxy: FaultyProxy,
 ) -> None:
-    mempool = airdropper.mempool
+    def total(counter: str) -> int:
+        return sum(getattr(run.mempool, counter) for run in runs)
+
+    retries = sum(run.chain.retrying.retries for run in runs)
     print(f"Drill: {count:,} members on Anvil ({' '.join(ANVIL_FLAGS)}, --block-time {BLOCK_TIME})")
     print(
         f"  exact: series minted {count:,}, {SAMPLE} sampled members hold one each, no nonce waiting"
     )
-    print(f"  wall time {seconds:.1f} s, {count / seconds:,.0f} members/s")
+    print(
+        f"  wall time {seconds:.1f} s, {count / seconds:,.0f} members/s"
+        + (f" ({len(runs)} runs: stopped after the reorg, then run again)" if len(runs) > 1 else "")
+    )
     print(
         f"  {result.batches} transactions, {result.gas_used:,} gas ({result.gas_used / count:,.0f} per token)"
     )
@@ -327,8 +410,10 @@ def report(
         f"proxy injected {proxy.total_faults} of {proxy.requests:,} requests {dict(proxy.injected)}"
     )
     print(
-        f"  sender: {airdropper.chain.retrying.retries} RPC retries, {mempool.replacements} replacements, "
-        f"{mempool.rebroadcasts} rebroadcasts, {mempool.resigned} re-signed, {mempool.reorged} batches reorged"
+        f"  sender: {retries} RPC retries, {total('replacements')} replacements, "
+        f"{total('rebroadcasts')} rebroadcasts, {total('resigned')} re-signed, "
+        f"{total('reorged')} batches reorged (sent again), "
+        f"{total('outside_state')} receipts outside the state (sent again)"
     )
 
 

@@ -8,12 +8,14 @@ the account has no nonce gap (nothing of ours left waiting, every journaled batc
 and the journal is consistent with the chain.
 """
 
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -316,6 +318,73 @@ def test_drill__reorg_over_confirmed_batches__sent_again(drill):
 
     assert reorged
     assert any("left the chain (reorg or rollback)" in line for line in d.logs), d.logs
+    assert_drill_exact(d, result)
+
+
+BURNER_INIT = "0x6004600c60003960046000f3" + "5b600056"
+"""Creation code of a contract whose code loops until its gas runs out (``JUMPDEST PUSH1 0 JUMP``)."""
+BURN_GAS = 3_000_000_000
+"""Gas the burner spends in one call: a block holding it takes Anvil seconds to execute (about 3 s here)."""
+REORG_DEPTH = 3
+
+
+def long_call(url, method, *params):
+    """One JSON-RPC call that may wait for a long block (the suite's ``rpc`` gives up after 5 s)."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
+    request = urllib.request.Request(url, body.encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())["result"]
+
+
+def test_drill__reorg_races_a_block_being_mined__batches_sent_again_once(drill, at_point):
+    # Anvil's anvil_reorg does not wait for a block being mined: that block lands on the new branch, its
+    # receipts canonical, while the state is rolled back under it. Our batches in it have successful
+    # receipts and no marks, their nonces unused: they never happened for the contract, and are sent again.
+    d = drill("--no-mining", "--gas-limit", str(2 * BURN_GAS))
+    miner = d.miner
+    burner_tx = d.anvil.call("eth_sendTransaction", {"from": d.admin.address, "data": BURNER_INIT})
+    burner = d.provider.web3.eth.wait_for_transaction_receipt(burner_tx, timeout=30)[
+        "contractAddress"
+    ]
+    for _ in range(REORG_DEPTH):  # blocks for the reorg to replace, above the deployment's
+        d.anvil.call("evm_mine")
+    raced: dict[str, Any] = {}
+
+    def race():  # every batch waits in the pool: mine them with the burner, and reorg meanwhile
+        with sqlite3.connect(f"file:{d.journal_path}?mode=ro", uri=True) as db:
+            raced["hashes"] = [h for (h,) in db.execute("SELECT tx_hash FROM batches")]
+        d.anvil.call(
+            "eth_sendTransaction", {"from": d.admin.address, "to": burner, "gas": hex(BURN_GAS)}
+        )
+        mining = threading.Thread(target=long_call, args=(d.anvil.url, "evm_mine"))
+        mining.start()
+        time.sleep(0.3)  # the block is being executed: the reorg comes in under it
+        long_call(d.anvil.url, "anvil_reorg", REORG_DEPTH, [])
+        mining.join()
+        receipts = [d.anvil.call("eth_getTransactionReceipt", h) for h in raced["hashes"]]
+        raced["canonical"] = [
+            r is not None
+            and d.anvil.call("eth_getBlockByNumber", r["blockNumber"], False)["hash"]
+            == r["blockHash"]
+            for r in receipts
+        ]
+        raced["nonce"] = d.nonce("latest")
+        miner.paused.clear()
+
+    at_point("after_sign", 1, miner.paused.set)
+    at_point("before_receipt", 1, race)
+
+    result = d.run(confirmations=2)
+
+    # The race happened: every batch has a receipt in a block of the chain, none is in its state.
+    assert raced["canonical"] == [True] * 3, raced
+    assert raced["nonce"] == d.start_nonce, raced
+    assert result.status == "done"
+    resent = [line for line in d.logs if "the chain's state does not include it" in line]
+    assert sorted(line.split(":")[0] for line in resent) == ["batch 0", "batch 1", "batch 2"], (
+        d.logs
+    )
+    assert result.tx_hashes == raced["hashes"]  # the same signed bytes, mined again
     assert_drill_exact(d, result)
 
 

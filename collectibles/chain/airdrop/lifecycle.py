@@ -47,6 +47,12 @@ class Observation:
     """Whether the node still holds a variant as pending."""
     nonce_used: bool
     """Whether the account's mined nonce is past the batch's nonce."""
+    mined_block: str | None = None
+    """Hash of the block of the mined variant's receipt, ``None`` if none was mined."""
+    outside_state: str | None = None
+    """A variant with a receipt in a canonical block that the node's state does not include (a reorg raced
+    the block's mining): not counted as mined (see
+    :meth:`~collectibles.chain.airdrop.node.NodeClient.includes`)."""
 
 
 def classify(executed: bool, seen: Observation) -> State:

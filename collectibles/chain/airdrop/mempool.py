@@ -13,7 +13,13 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 from collectibles.chain.airdrop.fees import Fees, OutOfFunds, is_underpriced_refusal
-from collectibles.chain.airdrop.lifecycle import State, classify, depth, needs_replacement
+from collectibles.chain.airdrop.lifecycle import (
+    Observation,
+    State,
+    classify,
+    depth,
+    needs_replacement,
+)
 from collectibles.chain.airdrop.node import (
     GAS_LIMIT_MULTIPLIER,
     Receipt,
@@ -103,6 +109,9 @@ class Mempool:
         self.rebroadcasts = 0
         self.resigned = 0
         self.reorged = 0
+        """Confirmed batches a reorg removed, sent again (each once)."""
+        self.outside_state = 0
+        """Broadcasts again of a batch whose receipt the chain's state did not include."""
 
     # ------------------------------------------------------------------ new sends
 
@@ -224,12 +233,7 @@ class Mempool:
         seen = self.chain.observe(self.variants(journal, batch), batch.nonce, self._latest_nonce)
         state = classify(False, seen)
         if state is State.REVERTED:
-            if seen.mined_status == 1 and self.runner._is_executed(record, batch):
-                return self.advance(
-                    journal, record, batch, head, addresses, True
-                )  # mined since the marks were read
-            detail = None if seen.mined_status == 0 else "mined, but the batch is not executed"
-            raise BatchReverted(batch.index, str(seen.mined_hash), detail)
+            return self._settle_mined(journal, record, batch, head, addresses, seen)
         if state is State.NONCE_TAKEN:
             self.runner.log(
                 f"batch {batch.index}: nonce {batch.nonce} was used by another transaction; signing it again"
@@ -239,12 +243,63 @@ class Mempool:
             return state
         underpriced = self._underpriced(batch)
         if state is State.DROPPED and not underpriced:
-            self.runner.log(f"batch {batch.index}: dropped from the pool; broadcasting it again")
+            if seen.outside_state is not None:
+                self.outside_state += 1
+                self.runner.log(
+                    f"batch {batch.index}: {seen.outside_state} has a receipt, but the chain's state "
+                    f"does not include it (nonce {batch.nonce} unused; a reorg raced its block); "
+                    "broadcasting it again"
+                )
+            else:
+                self.runner.log(
+                    f"batch {batch.index}: dropped from the pool; broadcasting it again"
+                )
             self._send(batch.raw_tx, batch)
             self.rebroadcasts += 1
             return None
         # Pending, or refused by the pool for fees below the next block's base fee: replace it when due.
         return self._maybe_replace(journal, record, batch, head, addresses, force=underpriced)
+
+    def _settle_mined(
+        self,
+        journal: Journal,
+        record: PlanRecord,
+        batch: BatchRecord,
+        head: int,
+        addresses: Sequence[str],
+        seen: Observation,
+    ) -> State | None:
+        """A batch with a mined variant that this pass's marks did not show executed: stop with
+        :class:`BatchReverted` if the receipt failed or if the batch is unexecuted in the state of the
+        receipt's block; else record it if the latest state now shows it executed, or leave it to the next
+        pass (the latest state does not include its block yet, or any more)."""
+        if seen.mined_status == 1 and not self._unexecuted_in_its_block(record, batch, seen):
+            if self.runner._is_executed(record, batch):
+                return self.advance(journal, record, batch, head, addresses, True)
+            return None
+        detail = None if seen.mined_status == 0 else "mined, but the batch is not executed"
+        raise BatchReverted(batch.index, str(seen.mined_hash), detail)
+
+    def _unexecuted_in_its_block(
+        self, record: PlanRecord, batch: BatchRecord, seen: Observation
+    ) -> bool:
+        """Whether the state right after the mined variant's block includes the transaction (the sender's
+        nonce is past it) but not the batch's marks: the one proof that a successful receipt did not execute
+        the batch. The latest state alone proves nothing: it may predate the block (a node behind) or have
+        been rolled back under it (a reorg under way). Where the node keeps no state of that block, the
+        latest stands in, if it includes the transaction."""
+        nonce = batch.nonce if batch.nonce is not None else -1
+        block = str(seen.mined_block)
+        executed = self.chain.executed_at(record.series_id, batch, block)
+        if executed is None:
+            return (
+                not self.runner._is_executed(record, batch) and self.chain.nonce("latest") > nonce
+            )
+        if executed:
+            return False
+        # Read after the marks: the state they were read in includes the transaction.
+        after = self.chain.nonce_at(block)
+        return after is not None and after > nonce
 
     def _underpriced(self, batch: BatchRecord) -> bool:
         """Whether the batch's fees are below the next block's base fee, or the node refused them as such."""
@@ -314,9 +369,9 @@ class Mempool:
             return False  # executed, but the event is not readable yet: never recorded without it
         if depth(execution.block_number, head) < self.runner.confirmations:
             return False
-        receipt = self.chain.receipt(execution.tx_hash)
-        if receipt is None:
-            return False
+        receipt = self.chain.canonical_receipt(execution.tx_hash)
+        if receipt is None or int(receipt["blockNumber"]) != execution.block_number:
+            return False  # the event's block is not the receipt's on the chain now: read both again
         self.runner._confirm(journal, record, batch, execution, receipt)
         self._known[batch.index] = (execution.block_number, _hex(receipt["blockHash"]))
         return True
@@ -369,14 +424,22 @@ class Mempool:
         return moved
 
     def _check_receipt(self, journal: Journal, record: PlanRecord, batch: BatchRecord) -> bool:
-        """Keep, re-record or send back one confirmed batch by its receipt; returns whether it moved."""
-        receipt = self.chain.receipt(batch.exec_tx_hash)
+        """Keep, re-record or send back one confirmed batch by its receipt; returns whether it moved.
+
+        Only a receipt in a block on the chain now counts, and a moved one only with the batch's marks in
+        the latest state: without them it is sent again (the marks keep that from minting twice).
+        """
+        receipt = self.chain.canonical_receipt(str(batch.exec_tx_hash))
         if receipt is not None and int(receipt["blockNumber"]) == batch.block_number:
             self._known[batch.index] = (int(receipt["blockNumber"]), _hex(receipt["blockHash"]))
             return False
         self._known.pop(batch.index, None)
         self.reorged += 1
-        if receipt is not None and int(receipt["status"]) == 1:
+        if (
+            receipt is not None
+            and int(receipt["status"]) == 1
+            and self.runner._is_executed(record, batch)
+        ):
             self.runner.log(
                 f"batch {batch.index}: its transaction moved to block {receipt['blockNumber']} (reorg); "
                 "recorded again"

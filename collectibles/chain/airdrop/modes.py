@@ -16,6 +16,7 @@ run's mode, and a batch too big for this run's mode is refused before anything i
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,6 +32,9 @@ from collectibles.chain.airdrop.plan import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from collectibles.chain.airdrop.plan import Batch
+    from collectibles.chain.airdrop.records import BatchRecord
 
 MAX_ROSTER = 1228
 """``Collectible.MAX_ROSTER``: recipients of one ``airdropRoster`` (their 20-byte addresses are one contract's
@@ -183,3 +187,22 @@ def _address(address: str) -> bytes:
     if len(raw) != 20:
         raise ValueError(f"not an address: {address}")
     return raw
+
+
+_OUT_OF_GAS = re.compile(r"out of gas|outofgas|oog\b|gas required exceeds", re.IGNORECASE)
+"""How nodes word a call that ran out of gas (Anvil: ``EVM error OutOfGas``, ``ReentrancySentryOOG``;
+geth: ``out of gas``, ``gas required exceeds allowance``)."""
+
+
+def is_out_of_gas(error: str) -> bool:
+    """Whether a node's error (a simulation's or an estimate's) says the call ran out of gas."""
+    return _OUT_OF_GAS.search(error) is not None
+
+
+def out_of_gas(batch: Batch | BatchRecord, mode: AirdropMode, gas_limit: int) -> str:
+    """The refusal of a batch too big for the gas a call gets here, with both figures."""
+    return (
+        f"batch {batch.index} ({batch.count} recipients) runs out of gas: it needs about "
+        f"{mode.estimate_batch_gas(batch.count):,} gas, and a call gets at most {gas_limit:,} here; "
+        "use a smaller --batch-size"
+    )

@@ -273,6 +273,36 @@ class NodeClient:
             return None
         return receipt
 
+    def nonce_at(self, block_hash: str) -> int | None:
+        """The sender's transaction count in the state after block ``block_hash`` (EIP-1898: that block or
+        an error, never another block at its height); ``None`` when the node cannot tell (the block left the
+        chain, or its state is pruned)."""
+        try:
+            answer = self.request(
+                "reading the nonce",
+                "eth_getTransactionCount",
+                self.sender.address,
+                block_at(block_hash),
+            )
+        except NodeRefused:
+            return None
+        return int(answer, 16)
+
+    def includes(self, receipt: Receipt, nonce: int) -> bool:
+        """Whether the state the node serves includes the transaction of ``receipt``, signed at ``nonce``:
+        the sender's nonce after the receipt's block is past it (the latest state's, if the node cannot show
+        that block's).
+
+        A receipt in a canonical block is not enough. Anvil's ``anvil_reorg`` does not wait for a block
+        being mined: that block lands on the new branch with its receipts while the state is rolled back
+        under it, so its transactions never happened for the contract (marks unset, nonce free). A node
+        behind a load balancer can answer the receipt from one machine and the state from another.
+        """
+        after = self.nonce_at(str(receipt["blockHash"]))
+        if after is None:
+            after = self.nonce("latest")
+        return after > nonce
+
     def in_pool(self, tx_hash: str) -> bool:
         """Whether the node knows ``tx_hash`` as a pending transaction (not mined, not dropped)."""
         tx = self.request("reading a transaction", "eth_getTransactionByHash", tx_hash)
@@ -302,12 +332,18 @@ class NodeClient:
         if not mined_hashes and not pooled and nonce_used:
             mined_hashes = list(tx_hashes)
         receipts = [r for h in mined_hashes if (r := self.canonical_receipt(h)) is not None]
-        mined = receipts[0] if receipts else None
+        # Only a receipt the state includes counts as mined; one it does not is as if not mined (see
+        # includes): the batch is judged by the pool and the nonce, so it is broadcast again.
+        included = [r for r in receipts if self.includes(r, nonce)]
+        mined = included[0] if included else None
+        outside = [r for r in receipts if r not in included]
         return Observation(
             mined_status=None if mined is None else int(mined["status"]),
             mined_hash=None if mined is None else str(mined["transactionHash"]),
             in_pool=mined is None and pooled,
             nonce_used=nonce_used,
+            mined_block=None if mined is None else str(mined["blockHash"]),
+            outside_state=str(outside[0]["transactionHash"]) if outside else None,
         )
 
     def nonce(self, block: str) -> int:
@@ -382,6 +418,12 @@ class NodeClient:
         return {
             n: None if b is None else str(b["hash"]) for n, b in zip(numbers, blocks, strict=True)
         }
+
+
+def block_at(block_hash: str) -> dict[str, Any]:
+    """EIP-1898's block parameter for the block ``block_hash``: a read there answers from that block's
+    state, or fails if the block is no longer canonical."""
+    return {"blockHash": block_hash, "requireCanonical": True}
 
 
 def gas_limit_for(estimate: int) -> int:

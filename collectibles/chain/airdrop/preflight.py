@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from eth_utils import keccak
 
-from collectibles.chain.airdrop.modes import ARRAY
+from collectibles.chain.airdrop.modes import ARRAY, is_out_of_gas, out_of_gas
 from collectibles.chain.reverts import simulate_revert
 from collectibles.domain.tokens import split_token_id
 
@@ -95,7 +95,15 @@ def refusal(
     first = pending[0]
     recipients = list(addresses[first.start : first.start + first.count])
     args = mode.call_args(series_id, first.campaign_id, first.start, recipients)
-    reason = simulate_revert(contract, mode.function, *args, sender=sender)
+    from web3.exceptions import Web3RPCError
+
+    try:
+        reason = simulate_revert(contract, mode.function, *args, sender=sender)
+    except Web3RPCError as err:  # the node's error, not the contract's revert
+        if not is_out_of_gas(str(err)):
+            raise
+        limit = int(contract.provider.web3.eth.get_block("latest")["gasLimit"])
+        return cap_left, out_of_gas(first, mode, limit)
     return cap_left, mode.explain(reason) if reason else None
 
 

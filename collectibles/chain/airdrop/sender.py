@@ -15,8 +15,20 @@ from eth_utils import keccak
 from hexbytes import HexBytes
 
 from collectibles.chain.airdrop.fees import FeePolicy, Fees
-from collectibles.chain.airdrop.modes import ARRAY, NOT_STORED, AirdropMode
-from collectibles.chain.airdrop.node import GAS_LIMIT_MULTIPLIER, NodeClient, gas_limit_for
+from collectibles.chain.airdrop.modes import (
+    ARRAY,
+    NOT_STORED,
+    AirdropMode,
+    is_out_of_gas,
+    out_of_gas,
+)
+from collectibles.chain.airdrop.node import (
+    GAS_LIMIT_MULTIPLIER,
+    NodeClient,
+    NodeRefused,
+    block_at,
+    gas_limit_for,
+)
 from collectibles.domain.errors import AirdropNotPossible, ExecutionMismatch
 from collectibles.domain.tokens import split_token_id
 
@@ -143,6 +155,11 @@ class BatchSender(NodeClient):
                     raise AirdropNotPossible(
                         f"batch {batch.index} ({batch.count} recipients): {self.mode.explain(NOT_STORED)}"
                     ) from err
+                # An array batch beyond the gas a call gets: the node's words, not a revert.
+                if is_out_of_gas(str(err)):
+                    raise AirdropNotPossible(
+                        out_of_gas(batch, self.mode, self.block_gas_limit())
+                    ) from err
                 raise
             gas_limit = gas_limit_for(int(estimate))
         if fees is None:
@@ -164,9 +181,17 @@ class BatchSender(NodeClient):
         raw = bytes(signed.serialize_transaction())
         return SignedBatch("0x" + raw.hex(), "0x" + keccak(raw).hex(), gas_limit, fees)
 
-    def marks(self, series_id: int, campaign_id: str, first: int, count: int) -> list[int]:
+    def marks(
+        self,
+        series_id: int,
+        campaign_id: str,
+        first: int,
+        count: int,
+        block: str | dict[str, Any] = "latest",
+    ) -> list[int]:
         """The contract's marks of our campaign's members ``first`` to ``first + count - 1``, one int each
-        word of 256 members (``Collectible.airdropMarks`` for this sender), from word ``first // 256``.
+        word of 256 members (``Collectible.airdropMarks`` for this sender), from word ``first // 256``, in
+        the state at ``block`` (a tag, or :func:`~collectibles.chain.airdrop.node.block_at` a block hash).
 
         One plain ``eth_call`` per word, encoded here (Ape's contract call costs ten times the node's work),
         sent in JSON-RPC batches: a watch pass reads the words of all its batches in a few round trips.
@@ -180,18 +205,34 @@ class BatchSender(NodeClient):
 
         def call(index: int) -> list[Any]:
             data = "0x" + (head + _word(index)).hex()
-            return [{"from": self.sender.address, "to": self.address, "data": data}, "latest"]
+            return [{"from": self.sender.address, "to": self.address, "data": data}, block]
 
         words = range(first >> 8, ((first + count - 1) >> 8) + 1)
         answers = self.request_many(
             "reading the airdrop marks", "eth_call", [call(w) for w in words]
         )
+        if any(answer in (None, "0x") for answer in answers):  # no code there (yet): not an answer
+            raise NodeRefused("eth_call", f"airdropMarks answered {answers[0]!r} at {block}")
         return [int(answer, 16) for answer in answers]
 
     def executed(self, series_id: int, batch: Batch | BatchRecord) -> bool:
         """Whether every member of ``batch`` is marked served on chain: one transaction marks a whole batch,
         so for a batch planned from unserved members this says it was executed."""
         words = self.marks(series_id, batch.campaign_id, batch.start, batch.count)
+        return _all_marked(words, batch.start, batch.count)
+
+    def executed_at(
+        self, series_id: int, batch: Batch | BatchRecord, block_hash: str
+    ) -> bool | None:
+        """:meth:`executed` in the state after block ``block_hash``; ``None`` when the node cannot show that
+        state (the block left the chain, or its state is pruned). The one judge of a batch whose receipt is
+        in that block: the latest state may not include the block yet, or any more."""
+        try:
+            words = self.marks(
+                series_id, batch.campaign_id, batch.start, batch.count, block_at(block_hash)
+            )
+        except NodeRefused:
+            return None
         return _all_marked(words, batch.start, batch.count)
 
     def executed_many(self, series_id: int, batches: Sequence[Batch | BatchRecord]) -> list[bool]:
@@ -249,7 +290,9 @@ class BatchSender(NodeClient):
                 if (e.first_index, e.count) == (batch.start, batch.count)
             ]
             if ours:
-                found = max(ours, key=lambda e: e.minted)
+                # One log mints (the marks skip members served); of equals, the latest block's: a
+                # transaction whose block a reorg raced is mined again later, its first log still there.
+                found = max(ours, key=lambda e: (e.minted, e.block_number))
                 check_execution(
                     batch, series_id, found.tx_hash, found.count, found.first_token_id, found.minted
                 )

@@ -141,7 +141,7 @@ def test_observe__receipt_of_a_removed_block__not_taken_as_mined(
     nonce = minter.nonce
     signed = sender.sign(free_series, BATCH, RECIPIENTS, nonce, Fees(100 * GWEI, GWEI))
     assert sender.broadcast(signed.raw_tx) is None
-    real = sender.receipt(signed.tx_hash)
+    real = sender.wait_for_receipt(signed.tx_hash, 10)  # automine mines it just after the answer
     assert real is not None
     stale = {**real, "blockHash": "0x" + "00" * 32}  # what a node may answer right after a reorg
     monkeypatch.setattr(sender, "receipt", lambda tx_hash: stale)
@@ -150,3 +150,51 @@ def test_observe__receipt_of_a_removed_block__not_taken_as_mined(
 
     assert (seen.mined_status, seen.mined_hash) == (None, None)
     assert sender.canonical_receipt(signed.tx_hash) is None
+
+
+def test_observe__receipt_the_state_does_not_include__not_mined_broadcast_again(
+    sender, minter, free_series, chain
+):
+    nonce = minter.nonce
+    signed = sender.sign(free_series, BATCH, RECIPIENTS, nonce, Fees(100 * GWEI, GWEI))
+    assert sender.broadcast(signed.raw_tx) is None
+    assert sender.wait_for_receipt(signed.tx_hash, 10) is not None
+    receipt = sender.canonical_receipt(signed.tx_hash)
+    assert receipt is not None
+    # What Anvil's reorg leaves when it races a block being mined: the block and its receipt on the chain,
+    # the state rolled back under them (here: the sender's nonce, as it was before the transaction).
+    chain.provider.make_request("anvil_setNonce", [minter.address, hex(nonce)])
+    try:
+        seen = sender.observe([signed.tx_hash], nonce)
+        included = sender.includes(receipt, nonce)
+    finally:
+        chain.provider.make_request("anvil_setNonce", [minter.address, hex(nonce + 1)])
+
+    assert not included
+    assert (seen.mined_status, seen.mined_hash, seen.outside_state) == (None, None, signed.tx_hash)
+    assert classify(False, seen) is State.DROPPED
+    assert sender.includes(receipt, nonce)
+
+
+def test_executed_at__the_batch_block_and_before_it__marks_of_that_state(
+    sender, minter, free_series
+):
+    nonce = minter.nonce
+    signed = sender.sign(free_series, BATCH, RECIPIENTS, nonce, Fees(100 * GWEI, GWEI))
+    assert sender.broadcast(signed.raw_tx) is None
+    assert sender.wait_for_receipt(signed.tx_hash, 10) is not None
+    receipt = sender.canonical_receipt(signed.tx_hash)
+    assert receipt is not None
+    before = sender.block_hash(receipt["blockNumber"] - 1)
+    assert before is not None
+
+    assert sender.executed_at(free_series, BATCH, receipt["blockHash"]) is True
+    assert sender.executed_at(free_series, BATCH, before) is False
+    assert (sender.nonce_at(receipt["blockHash"]), sender.nonce_at(before)) == (nonce + 1, nonce)
+
+
+def test_executed_at__a_block_the_chain_does_not_have__none(sender, free_series):
+    unknown = "0x" + "ab" * 32
+
+    assert sender.executed_at(free_series, BATCH, unknown) is None
+    assert sender.nonce_at(unknown) is None

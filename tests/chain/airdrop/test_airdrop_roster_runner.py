@@ -14,6 +14,7 @@ from collectibles.chain.airdrop.modes import (
     MAX_ROSTER,
     ROSTER,
     ROSTER_GAS_PER_TOKEN,
+    is_out_of_gas,
     mode_for,
 )
 from collectibles.chain.airdrop.plan import TX_GAS_CAP, TX_GAS_SHARE, Batch
@@ -326,3 +327,45 @@ def test_sign__roster_estimate_out_of_gas__refused_naming_the_batch(
         sender.sign(big_series, batch, [member_address(i) for i in range(MAX_ROSTER)], nonce)
 
     assert minter.nonce == nonce
+
+
+def test_refusal__array_batch_too_big_for_the_gas__refused_naming_the_batch_and_its_gas(
+    collectible, minter, big_series, small_blocks
+):
+    addresses = [member_address(i) for i in range(150)]
+    batch = Batch(2, "0x" + "01" * 32, 0, 150, CAMPAIGN)
+
+    _, reason = preflight.refusal(collectible, minter, big_series, [batch], addresses, ARRAY)
+
+    assert reason is not None
+    assert reason.startswith("batch 2 (150 recipients) runs out of gas"), reason
+    assert f"{ARRAY.estimate_batch_gas(150):,} gas" in reason
+    assert "use a smaller --batch-size" in reason
+
+
+def test_sign__array_estimate_out_of_gas__refused_naming_the_batch_and_its_gas(
+    collectible, minter, big_series, small_blocks
+):
+    sender = BatchSender(collectible, minter, mode=ARRAY)
+    batch = Batch(4, "0x" + "01" * 32, 0, 150, CAMPAIGN)
+    nonce = minter.nonce
+
+    with pytest.raises(AirdropNotPossible, match=r"batch 4 \(150 recipients\) runs out of gas"):
+        sender.sign(big_series, batch, [member_address(i) for i in range(150)], nonce)
+
+    assert minter.nonce == nonce
+
+
+@pytest.mark.parametrize(
+    ("error", "out_of_gas"),
+    [
+        ("{'code': -32603, 'message': 'EVM error ReentrancySentryOOG'}", True),
+        ("EVM error OutOfGas", True),
+        ("gas required exceeds allowance (5000000)", True),
+        ("execution reverted: out of gas", True),
+        ("nonce too low", False),
+        ("503 from https://eth.googleapis.example", False),
+    ],
+)
+def test_is_out_of_gas__node_wordings__only_running_out_of_gas(error, out_of_gas):
+    assert is_out_of_gas(error) is out_of_gas
