@@ -1,8 +1,8 @@
 """Inline SVG figures for the gallery, drawn in Python: bar charts, a raffle's entries strip, progress pips.
 
 No scripts, no fonts beyond the page's, no network: each function returns SVG markup to place in the page. Every
-figure a mark stands for is also in its ``data-*`` attributes (``g.bar[data-value]``,
-``circle.winner[data-entry-index]``…), so a browser test can compare the drawing with the chain.
+figure a mark stands for is also in its ``data-*`` attributes (``g.chart-bar[data-value]``,
+``circle.winner-dot[data-entry-index]``…), so a browser test can compare the drawing with the chain.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def _bar_row(index: int, bar: Bar, full: int, chart_id: str) -> str:
     colour = COLOURS[index % len(COLOURS)]
     top = middle - BAR_HEIGHT / 2
     attrs = {
-        "class": "bar",
+        "class": "chart-bar",
         "data-key": bar.key,
         "data-label": bar.label,
         "data-value": bar.value,
@@ -112,7 +112,7 @@ def entries_strip(entries: int, winners: Sequence[dict[str, Any]], width: int = 
         label_y = 14 if int(w["rank"]) % 2 == 0 else 28
         marks.append(
             f'<g class="winner-mark"><line x1="{x:.1f}" y1="{label_y + 3}" x2="{x:.1f}" y2="{line_y}" '
-            f'stroke="#b3261e" stroke-width="1"/><circle class="winner" data-rank="{_e(w["rank"])}" '
+            f'stroke="#b3261e" stroke-width="1"/><circle class="winner-dot" data-rank="{_e(w["rank"])}" '
             f'data-entry-index="{_e(w["entry_index"])}" cx="{x:.1f}" cy="{line_y}" r="6" fill="#b3261e">'
             f"<title>rank {_e(w['rank'])}: entry {_e(w['entry_index'])}, {_e(w['account'])}</title>"
             f'</circle><text x="{x:.1f}" y="{label_y}" font-size="11" text-anchor="middle">'
