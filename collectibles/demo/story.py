@@ -3,7 +3,9 @@
 Deploy; create the catalogue's three series (placeholders); airdrop the greeting card and the All-Star
 badge to the sample members; open a claimable drop of the court series and make one claim; publish art and
 metadata and reveal; show the transfer rules (a gift refused during the hold and accepted after it, a badge
-that never moves); a member with no ETH gifts a card by signature and the operator relays it; verify every token from the chain outward; and write the summary and the HTML gallery.
+that never moves); a member with no ETH gifts a card by signature and the operator relays it; the membership
+programme (:mod:`collectibles.demo.programme`: snapshot, raffle, limited edition, craft, redemption); verify every
+token from the chain outward; and write the summary and the HTML gallery with its programme page.
 Kept apart from ``scripts/demo.py`` so a test runs it with Ape's own chain and accounts.
 """
 
