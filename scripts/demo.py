@@ -30,8 +30,8 @@ def cli(
     out: Path,
     examples: Path,
 ) -> None:
-    """Deploy, create series, airdrop, claim, publish and reveal, show the rules, relay a signed gift, verify,
-    report."""
+    """Deploy, create series, airdrop, claim, publish and reveal, show the rules, relay a signed gift, run the
+    programme (snapshot, raffle, limited edition, craft, redemption), verify, report."""
     from ape import accounts, project
 
     from collectibles.demo.story import describe, run_demo
@@ -41,6 +41,8 @@ def cli(
     result = run_demo(project, provider, accounts.test_accounts[0], out, examples)
     for line in describe(result):
         click.echo(line)
-    click.echo(f"\ngallery {result.gallery}  (summary {out / 'summary.json'})")
-    if result.mismatched or not result.gift_accepted or not result.relayed_gift:
+    click.echo(f"\ngallery {result.gallery}  (programme.html and summary.json beside it)")
+    programme = result.summary["programme"]
+    told = programme["raffle"]["verified"] and programme["redemptions"]["reconciliation"]["clean"]
+    if result.mismatched or not result.gift_accepted or not result.relayed_gift or not told:
         cli_ctx.abort("the story did not end as it should (see above)")

@@ -1,7 +1,8 @@
 """The demo's report: a static HTML gallery of the collection and a JSON summary, no chain needed.
 
 ``write_gallery`` turns the demo's summary (chain, contract, series with samples, steps, verify) into
-``<out>/index.html``, ``<out>/summary.json`` and ``<out>/img/series-<id>.<ext>``. The page is
+``<out>/index.html``, ``<out>/summary.json`` and ``<out>/img/series-<id>.<ext>``, and, when the summary has a
+``programme``, ``<out>/programme.html`` (:mod:`collectibles.demo.programme_view`). The page is
 self-contained: inline CSS, no scripts, no external resources, and the artwork copied beside it, so it
 opens from disk with or without a gateway running. When the summary names a gateway, each series links
 its image (``{gateway}/ipfs/{image_cid}``) and each sample its metadata
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from collectibles.demo.programme_view import PROGRAMME_FILE, render_programme
 from collectibles.domain.errors import InvalidArtwork
 from collectibles.domain.tokens import TransferPolicy
 
@@ -85,6 +87,8 @@ def write_gallery(
     (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n")
     page = out_dir / INDEX_FILE
     page.write_text(render_page(summary, sources))
+    if summary.get("programme"):
+        (out_dir / PROGRAMME_FILE).write_text(render_programme(summary, sources, _CSS))
     return page
 
 
@@ -103,6 +107,12 @@ def render_page(summary: Mapping[str, Any], sources: Mapping[int, str]) -> str:
         f"<style>{_CSS}</style></head><body>",
         "<header>",
         "<h1>Collectibles gallery</h1>",
+        (
+            f'<nav><a href="{PROGRAMME_FILE}">The membership programme: raffle, crafting, '
+            "benefits, charts →</a></nav>"
+            if summary.get("programme")
+            else ""
+        ),
         (
             f'<dl class="facts" id="chain" data-chain-name="{_e(chain.get("name", ""))}"'
             f' data-chain-id="{_e(chain.get("chain_id", ""))}"'

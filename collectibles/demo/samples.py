@@ -28,14 +28,19 @@ class SampleMember:
 
 def sample_members(count: int, seed: str) -> list[SampleMember]:
     """``count`` members of ``seed``, the same every time."""
-    members = []
-    for i in range(1, count + 1):
-        key = keccak(text=f"{seed}:{i}")
-        members.append(
-            SampleMember(i, f"{seed[:3].upper()}-{i:05d}", TIERS[i % len(TIERS)],
-                         Account.from_key(key).address, key)
-        )  # fmt: skip
-    return members
+    return [sample_member(i, seed) for i in range(1, count + 1)]
+
+
+def sample_member(index: int, seed: str) -> SampleMember:
+    """Member ``index`` (from 1) of ``seed``: one key derived, not the ``index - 1`` before it."""
+    key = keccak(text=f"{seed}:{index}")
+    return SampleMember(
+        index,
+        f"{seed[:3].upper()}-{index:05d}",
+        TIERS[index % len(TIERS)],
+        Account.from_key(key).address,
+        key,
+    )
 
 
 def members_csv(members: list[SampleMember]) -> str:

@@ -3,7 +3,9 @@
 Deploy; create the catalogue's three series (placeholders); airdrop the greeting card and the All-Star
 badge to the sample members; open a claimable drop of the court series and make one claim; publish art and
 metadata and reveal; show the transfer rules (a gift refused during the hold and accepted after it, a badge
-that never moves); a member with no ETH gifts a card by signature and the operator relays it; verify every token from the chain outward; and write the summary and the HTML gallery.
+that never moves); a member with no ETH gifts a card by signature and the operator relays it; the membership
+programme (:mod:`collectibles.demo.programme`: snapshot, raffle, limited edition, craft, redemption); verify every
+token from the chain outward; and write the summary and the HTML gallery with its programme page.
 Kept apart from ``scripts/demo.py`` so a test runs it with Ape's own chain and accounts.
 """
 
@@ -20,7 +22,6 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from eth_account import Account
-from eth_utils import keccak
 
 from collectibles.chain.airdrop import Airdropper
 from collectibles.chain.audit import audit_series, store_fetcher
@@ -30,13 +31,15 @@ from collectibles.chain.reveal import reveal
 from collectibles.chain.reverts import simulate_revert
 from collectibles.chain.series import ensure_series, spec_for_series
 from collectibles.content.publish import publish_spec
+from collectibles.demo.actions import first_minted_to, send_as
 from collectibles.demo.gallery import write_gallery
+from collectibles.demo.programme import Chapter, run_programme
 from collectibles.demo.samples import sample_members
 from collectibles.domain.catalogue import load_catalogue
 from collectibles.domain.claim_tree import build_tree
 from collectibles.domain.intents import signable, signature_bytes, typed_data
 from collectibles.domain.members import load_members, parse_members
-from collectibles.domain.tokens import SERIES_STRIDE, TransferPolicy, token_id
+from collectibles.domain.tokens import TransferPolicy, token_id
 from collectibles.ipfs.blockstore import BlockStore
 
 if TYPE_CHECKING:
@@ -173,15 +176,15 @@ def run_demo(
             ).gas_used
         s.gas_used = gas
         s.detail = (
-            f"3 folders and CARs; greeting card #1 was {before}, "
+            f"{len(published)} folders and CARs; greeting card #1 was {before}, "
             f"now {nft.tokenURI(token_id(ids[GREETING], 1))}"
         )
 
     with step("rules") as s:
         fan, friend = sample_members(1, "spring-festival-member")[0], admin.address
         # Serials follow the campaign's order (members sorted by address), not the file's.
-        card_token = _token_of(nft, ids[GREETING], fan.address)
-        badge_token = _token_of(nft, ids[BADGE], fan.address)
+        card_token = first_minted_to(web3, nft, ids[GREETING], fan.address)
+        badge_token = first_minted_to(web3, nft, ids[BADGE], fan.address)
         sender = SimpleNamespace(address=fan.address)
         result.gift_refused = (
             simulate_revert(nft, "transferFrom", fan.address, friend, card_token, sender=sender)
@@ -195,7 +198,7 @@ def run_demo(
         web3.provider.make_request("evm_increaseTime", [hold + 1])
         web3.provider.make_request("evm_mine", [])
         admin.transfer(fan.address, 10**16)
-        s.gas_used = _send_as(web3, fan.private_key, nft.address, nft.transferFrom.encode_input(
+        s.gas_used = send_as(web3, fan.private_key, nft.address, nft.transferFrom.encode_input(
             fan.address, friend, card_token
         ))  # fmt: skip
         result.gift_accepted = nft.ownerOf(card_token) == friend
@@ -212,7 +215,7 @@ def run_demo(
         newcomer = sample_members(1, RELAY_FRIEND)[
             0
         ].address  # holds no card: one holder in, one out
-        gift_card = _minted_to(web3, nft, ids[GREETING], giver.address)
+        gift_card = first_minted_to(web3, nft, ids[GREETING], giver.address)
         relayed = _relay_gift(nft, admin, giver, gift_card, newcomer, workdir)
         result.relayed_gift = (
             gift_card if nft.ownerOf(gift_card) == newcomer and relayed.executed == 1 else 0
@@ -222,6 +225,10 @@ def run_demo(
             f"card {gift_card} of {giver.address} (no ETH) to {newcomer} by signature: "
             f"{relayed.executed} executed in {relayed.batches} relay tx paid by the operator"
         )
+
+    chapter = Chapter(project, provider, admin, nft, ids, workdir / "programme")
+    programme = run_programme(chapter, step)
+    gas_per_token.update(chapter.gas_per_token)
 
     with step("verify") as s:
         store = BlockStore.from_cars([workdir / "published"])
@@ -249,6 +256,7 @@ def run_demo(
             for s in result.steps
         ],
         "verify": {"tokens": checked, "mismatched": result.mismatched},
+        "programme": programme,
     }
     images = {s["id"]: Path(s.pop("image_path")) for s in result.summary["series"]}
     result.gallery = write_gallery(result.summary, workdir, images)
@@ -297,32 +305,6 @@ def _image_name(folder: Path) -> str:
     return next(p.name for p in sorted(folder.iterdir()) if not p.name.endswith(".json"))
 
 
-def _token_of(nft: ContractInstance, series_id: int, owner: str) -> int:
-    """The first token of ``series_id`` that ``owner`` holds (the demo's series are small)."""
-    for serial in range(1, int(nft.series(series_id).minted) + 1):
-        token = token_id(series_id, serial)
-        if nft.ownerOf(token) == owner:
-            return token
-    raise LookupError(f"{owner} holds no token of series {series_id}")
-
-
-def _minted_to(web3: Any, nft: ContractInstance, series_id: int, owner: str) -> int:
-    """The first token of ``series_id`` minted to ``owner``, from one log query (not a scan of owners)."""
-    topic = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
-    logs = web3.eth.get_logs(
-        {
-            "address": nft.address,
-            "fromBlock": 0,
-            "topics": [topic, "0x" + "00" * 32, "0x" + owner[2:].lower().rjust(64, "0")],
-        }
-    )
-    for log in logs:
-        token = int.from_bytes(bytes(log["topics"][3]), "big")
-        if token // SERIES_STRIDE == series_id:
-            return token
-    raise LookupError(f"{owner} was minted no token of series {series_id}")
-
-
 def _relay_gift(
     nft: ContractInstance, operator: AccountAPI, giver: Any, card: int, to: str, workdir: Path
 ) -> Any:
@@ -343,24 +325,3 @@ def _first_rows(path: Path, count: int) -> Any:
     """The member file cut to its first ``count`` members (header kept)."""
     lines = path.read_bytes().splitlines(keepends=True)
     return parse_members(b"".join(lines[: count + 1]), f"{path.name} (first {count})")
-
-
-def _send_as(web3: Any, private_key: bytes, to: str, data: Any) -> int:
-    """Sign and send a transaction as a sample member (their key is derived, see sample_members)."""
-    account = Account.from_key(private_key)
-    tx = {
-        "to": to,
-        "data": data if isinstance(data, str) else "0x" + bytes(data).hex(),
-        "from": account.address,
-        "nonce": web3.eth.get_transaction_count(account.address),
-        "chainId": int(web3.eth.chain_id),
-        "gasPrice": int(web3.eth.gas_price),
-    }
-    tx["gas"] = int(web3.eth.estimate_gas(tx) * 1.2)
-    signed = account.sign_transaction(tx)
-    receipt = web3.eth.wait_for_transaction_receipt(
-        web3.eth.send_raw_transaction(signed.raw_transaction)
-    )
-    if receipt["status"] != 1:
-        raise RuntimeError(f"the member's transaction {receipt['transactionHash'].hex()} reverted")
-    return int(receipt["gasUsed"])

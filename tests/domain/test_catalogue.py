@@ -11,12 +11,15 @@ from collectibles.domain.tokens import TransferPolicy
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_load_catalogue__example__three_series():
+def test_load_catalogue__example__three_series_and_the_programme_three():
     specs = load_catalogue(ROOT / "examples" / "catalogue.yaml")
     assert [(s.name, s.max_supply, s.policy, s.hold_seconds) for s in specs] == [
         ("Spring Festival Greeting Card", 500, TransferPolicy.GIFT_AFTER_HOLD, 90 * 86400),
         ("Court", 200, TransferPolicy.FREE, 0),
         ("All-Star Badge", 1000, TransferPolicy.SOULBOUND, 0),
+        ("Lantern Night Limited", 10, TransferPolicy.FREE, 0),
+        ("Fortune", 100, TransferPolicy.FREE, 0),
+        ("Fortune Tiger", 20, TransferPolicy.FREE, 0),
     ]
 
 

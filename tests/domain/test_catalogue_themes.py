@@ -29,6 +29,9 @@ def test_load_catalogue__example__each_series_its_own_builtin_theme():
         ("Spring Festival Greeting Card", "Spring Festival", "lantern", "portrait"),
         ("Court", "Court", "court", "full-bleed"),
         ("All-Star Badge", "All-Star", "star", "medal"),
+        ("Lantern Night Limited", "Plum Blossom", "plum-blossom", "portrait"),
+        ("Fortune", "Fortune", "lantern", "framed"),
+        ("Fortune Tiger", "Tiger", "tiger", "full-bleed"),
     ]
 
 

@@ -65,7 +65,7 @@ def test_deploy_flow__separate_chain__deploy_series_mint_airdrop_claim_and_resta
         ape_run("series", "--account", "TEST::0", "--catalogue", catalogue, "--json")
     )
     ids = {s["name"]: s["series_id"] for s in series["series"]}
-    assert list(ids.values()) == [1, 2, 3]
+    assert list(ids.values()) == [1, 2, 3, 4, 5, 6]
     rerun = last_json(ape_run("series", "--account", "TEST::0", "--catalogue", catalogue, "--json"))
     assert not any(s["created"] for s in rerun["series"])
 
