@@ -5,6 +5,8 @@ ape run craft recipe --input "series=3 count=5" [--input "series=4,5 serials=1-1
 ape run craft recipes [--json]
 ape run craft progress --member 0x… [--recipe R] [--json]
 ape run craft make --recipe R --account MEMBER [--tokens auto|ID,ID,…] [--dry-run] [--json]
+ape run craft sign --recipe R --account MEMBER [--tokens …] [--valid-for S] --out craft.json   # sends nothing
+ape run craft relay --intent craft.json --account OPERATOR                                     # craftBySig
 
 The crafting contract is ``--crafting ADDRESS``, else the deployment registry's (``ape run deploy --programme``);
 the collection is the one it crafts.
@@ -12,8 +14,10 @@ the collection is the one it crafts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -262,6 +266,101 @@ def make(
         "tx_hash": outcome.tx_hash,
     }
     cli_ctx.emit(result)
+
+
+@cli.command(cls=Command)
+@collectibles_cli_context()
+@account_option("The member signing: an account alias, or TEST::N.")
+@json_option()
+@crafting_option
+@from_block_option
+@click.option("--recipe", "recipe_id", type=click.IntRange(min=1), required=True)
+@click.option("--tokens", default="auto", show_default=True, metavar="auto|ID,ID,...")
+@click.option(
+    "--valid-for",
+    type=click.IntRange(min=1),
+    default=24 * 3600,
+    show_default=True,
+    help="Seconds from the chain's time until the signature expires.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The signed craft (JSON) to hand to the operator for `craft relay`.",
+)
+def sign(
+    cli_ctx: CollectiblesContext,
+    crafting_address: str | None,
+    from_block: int,
+    recipe_id: int,
+    tokens: str,
+    valid_for: int,
+    out_path: Path,
+) -> None:
+    """Sign a craft (EIP-712 Craft intent) for the operator to relay: checked as `make` checks it; sends nothing."""
+    from collectibles.chain.crafting import plan_craft, sign_craft
+
+    chosen = _parse_tokens(tokens)
+    member = cli_ctx.account
+    with _craft_errors(cli_ctx) as found:
+        crafting, nft = found(cli_ctx, crafting_address)
+        plan = plan_craft(nft, crafting, recipe_id, member.address, chosen, from_block)
+        deadline = int(cli_ctx.chain_manager.blocks.head.timestamp) + valid_for
+        signed = sign_craft(crafting, plan, member, deadline)
+        out_path.write_text(json.dumps(signed.as_json(), indent=2) + "\n")
+    cli_ctx.logger.success(
+        f"Signed recipe {recipe_id} from {_ids(plan.inputs)} as {member.address}, valid until "
+        f"{deadline}: {out_path}"
+    )
+    cli_ctx.emit(signed.as_json() | {"file": str(out_path)})
+
+
+@cli.command(cls=Command)
+@collectibles_cli_context()
+@account_option("The operator sending (and paying for) the craft.")
+@yes_option()
+@json_option()
+@crafting_option
+@click.option(
+    "--intent",
+    "intent_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="A signed craft written by `craft sign`.",
+)
+def relay(cli_ctx: CollectiblesContext, crafting_address: str | None, intent_path: Path) -> None:
+    """Send a member's signed craft (craftBySig) after checking it still holds; the operator pays the gas."""
+    from collectibles.chain.crafting import SignedCraft, check_signed_craft, relay_craft
+    from collectibles.domain.crafting import CraftRefused
+
+    with _craft_errors(cli_ctx) as found:
+        try:
+            data = json.loads(intent_path.read_text())
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise CraftRefused(f"{intent_path} is not JSON ({err})") from None
+        signed = SignedCraft.from_json(data)
+        crafting, nft = found(cli_ctx, crafting_address or signed.crafting)
+        now = int(cli_ctx.chain_manager.blocks.head.timestamp)
+        plan = check_signed_craft(nft, crafting, signed, now)
+        sender = cli_ctx.ready_to_send()
+        outcome = relay_craft(crafting, signed, sender)
+    cli_ctx.logger.success(
+        f"Relayed {signed.owner}'s craft: token {outcome.output_token_id} ({plan.output_name}) from "
+        f"{_ids(plan.inputs)}; gas {outcome.gas_used:,} paid by {sender.address}"
+    )
+    cli_ctx.emit(
+        {
+            "crafting": crafting.address,
+            "recipe": signed.recipe_id,
+            "member": signed.owner,
+            "inputs": list(plan.inputs),
+            "output_token_id": outcome.output_token_id,
+            "gas_used": outcome.gas_used,
+            "tx_hash": outcome.tx_hash,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -26,6 +26,7 @@ from collectibles.domain.crafting import (
     check_inputs,
     check_recipe_open,
     check_rules,
+    craft_typed_data,
     progress,
     short_of,
 )
@@ -246,3 +247,119 @@ def recipe_json(recipe: Recipe, names: dict[int, str]) -> dict[str, Any]:
             for r in recipe.rules
         ],
     }
+
+
+# ------------------------------------------------------------------ a signed craft, relayed by the operator
+
+
+@dataclass(frozen=True)
+class SignedCraft:
+    """A craft its owner signed: what ``craftBySig`` takes, and the typed data that was signed."""
+
+    crafting: str
+    recipe_id: int
+    tokens: tuple[int, ...]
+    owner: str
+    deadline: int
+    signature: bytes
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": "craft",
+            "crafting": self.crafting,
+            "recipe": self.recipe_id,
+            "tokens": list(self.tokens),
+            "owner": self.owner,
+            "deadline": self.deadline,
+            "signature": "0x" + self.signature.hex(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> SignedCraft:
+        if not isinstance(data, dict) or data.get("kind") != "craft":
+            raise CraftRefused('not a signed craft (no "kind": "craft")')
+        try:
+            return cls(
+                crafting=str(data["crafting"]),
+                recipe_id=int(data["recipe"]),
+                tokens=tuple(int(t) for t in data["tokens"]),
+                owner=str(data["owner"]),
+                deadline=int(data["deadline"]),
+                signature=bytes.fromhex(str(data["signature"]).removeprefix("0x")),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise CraftRefused(f"not a signed craft ({err})") from None
+
+
+def _typed(
+    crafting: ContractInstance, recipe_id: int, tokens: Sequence[int], owner: str, deadline: int
+) -> Any:
+    """The typed data of the craft, checked to hash to the contract's own ``craftDigest``."""
+    from collectibles.chain.intents import contract_domain
+    from collectibles.domain.intents import digest
+
+    typed = craft_typed_data(contract_domain(crafting), recipe_id, tokens, owner, deadline)
+    if digest(typed) != bytes(crafting.craftDigest(recipe_id, list(tokens), owner, deadline)):
+        raise CraftRefused(
+            f"the craft's typed data does not hash to {crafting.address}'s craftDigest"
+        )
+    return typed
+
+
+def sign_craft(
+    crafting: ContractInstance, plan: CraftPlan, account: AccountAPI, deadline: int
+) -> SignedCraft:
+    """The member's signature of the checked craft ``plan``, valid until ``deadline``."""
+    from collectibles.domain.intents import signable, signature_bytes
+
+    typed = _typed(crafting, plan.recipe.recipe_id, plan.inputs, plan.member, deadline)
+    signature = account.sign_message(signable(typed))
+    if signature is None:
+        raise CraftRefused(f"account {account.address} cannot sign typed data")
+    return SignedCraft(
+        crafting.address,
+        plan.recipe.recipe_id,
+        plan.inputs,
+        plan.member,
+        deadline,
+        signature_bytes(signature.v, signature.r, signature.s),
+    )
+
+
+def check_signed_craft(
+    nft: ContractInstance, crafting: ContractInstance, signed: SignedCraft, now: int
+) -> CraftPlan:
+    """The plan of a signed craft that ``craftBySig`` would run now, else CraftRefused: for this contract, not
+    expired, signed by the owner, and every craft check still passing (tokens not moved or burned since)."""
+    from collectibles.domain.intents import InvalidIntent, recover_signer
+
+    if signed.crafting.lower() != crafting.address.lower():
+        raise CraftRefused(f"the craft was signed for {signed.crafting}, not {crafting.address}")
+    if signed.deadline < now:
+        raise CraftRefused(
+            f"the signed craft expired at {signed.deadline} (the chain's time is {now})"
+        )
+    typed = _typed(crafting, signed.recipe_id, signed.tokens, signed.owner, signed.deadline)
+    try:
+        signer = recover_signer(typed, signed.signature)
+    except InvalidIntent as err:
+        raise CraftRefused(str(err)) from None
+    if signer.lower() != signed.owner.lower():
+        raise CraftRefused(f"the craft is signed by {signer}, not by the owner {signed.owner}")
+    plan = plan_craft(nft, crafting, signed.recipe_id, signed.owner, list(signed.tokens))
+    if plan.inputs != signed.tokens:
+        raise CraftRefused(
+            "the signed tokens are not in ascending order: the owner must sign again"
+        )
+    return plan
+
+
+def relay_craft(
+    crafting: ContractInstance, signed: SignedCraft, sender: AccountAPI
+) -> CraftOutcome:
+    """Send a checked signed craft from the operator (who pays the gas)."""
+    receipt = crafting.craftBySig(
+        signed.recipe_id, list(signed.tokens), signed.deadline, signed.signature, sender=sender
+    )
+    [event] = receipt.events.filter(crafting.Crafted)
+    return CraftOutcome(int(event.outputTokenId), int(receipt.gas_used), str(receipt.txn_hash))

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from eth_utils import keccak
 
 from collectibles.domain.errors import CollectiblesError
+from collectibles.domain.intents import DOMAIN_FIELDS, Domain
 from collectibles.domain.tokens import SERIES_STRIDE, split_token_id
 
 MAX_SERIAL = SERIES_STRIDE - 1
@@ -304,3 +308,37 @@ def short_of(progress: Progress, names: Mapping[int, str] | None = None) -> Craf
         f"too few tokens for recipe {progress.recipe.recipe_id}: {progress.have} of "
         f"{progress.needed}, {', '.join(missing)} needed"
     )
+
+
+# ------------------------------------------------------------------ a craft signed for the operator to relay
+
+CRAFT_FIELDS = [
+    {"name": "recipeId", "type": "uint256"},
+    {"name": "tokenIdsHash", "type": "bytes32"},
+    {"name": "owner", "type": "address"},
+    {"name": "deadline", "type": "uint256"},
+]
+"""``Craft(uint256 recipeId,bytes32 tokenIdsHash,address owner,uint256 deadline)``, as ``craftBySig`` checks."""
+
+
+def token_ids_hash(tokens: Iterable[int]) -> bytes:
+    """keccak-256 of the token ids' 32-byte words in order (Solidity's ``abi.encodePacked(uint256[])``)."""
+    return keccak(b"".join(t.to_bytes(32, "big") for t in tokens))
+
+
+def craft_typed_data(
+    domain: Domain, recipe_id: int, tokens: Iterable[int], owner: str, deadline: int
+) -> dict[str, Any]:
+    """The ``eth_signTypedData_v4`` JSON of a craft the owner signs (uint256 values as decimal strings, as
+    for the gift and voucher intents)."""
+    return {
+        "types": {"EIP712Domain": DOMAIN_FIELDS, "Craft": CRAFT_FIELDS},
+        "primaryType": "Craft",
+        "domain": domain.as_json(),
+        "message": {
+            "recipeId": str(recipe_id),
+            "tokenIdsHash": "0x" + token_ids_hash(tokens).hex(),
+            "owner": owner,
+            "deadline": str(deadline),
+        },
+    }

@@ -226,6 +226,61 @@ def test_recipes__no_programme_deployed__points_at_deploy(invoke, deployed):
     assert "ape run deploy --programme" in result.output
 
 
+@pytest.fixture
+def signed(invoke, last_json, programme, tmp_path):
+    """Recipe 1 (two Fortunes -> a Tiger) and TEST::3's signed craft of it, in a file."""
+    rid = new_recipe(invoke, last_json, "--input", "series=1 count=2", "--output", 3)
+    path = tmp_path / "craft.json"
+    result = invoke(cli, "sign", "--recipe", rid, "--account", "TEST::3", "--out", path, "--json")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_sign_relay__operator_sends__member_gets_output_and_pays_nothing(
+    invoke, last_json, programme, signed, accounts
+):
+    nft, _ = programme
+    fan_nonce = accounts[3].nonce
+    result = invoke(cli, "relay", "--intent", signed, "--account", "TEST::0", "--json")
+    assert result.exit_code == 0, result.output
+    out = last_json(result)
+    assert out["inputs"] == [1_000_001, 1_000_002]
+    assert nft.ownerOf(out["output_token_id"]) == accounts[3].address
+    assert _owner(nft, 1_000_001) is None
+    assert accounts[3].nonce == fan_nonce
+
+
+def test_relay__token_moved_since_signing__refused_nothing_sent(
+    invoke, programme, signed, accounts
+):
+    nft, _ = programme
+    nft.transferFrom(accounts[3], accounts[4], 1_000_002, sender=accounts[3])
+    nonce = accounts[0].nonce
+    result = invoke(cli, "relay", "--intent", signed, "--account", "TEST::0")
+    assert result.exit_code == 1
+    assert f"token 1000002 belongs to {accounts[4].address}" in result.output
+    assert accounts[0].nonce == nonce
+
+
+def test_relay__owner_changed_in_the_file__signature_refused(invoke, programme, signed, accounts):
+    import json
+
+    data = json.loads(signed.read_text())
+    signed.write_text(json.dumps(data | {"owner": accounts[4].address}))
+    nonce = accounts[0].nonce
+    result = invoke(cli, "relay", "--intent", signed, "--account", "TEST::0")
+    assert result.exit_code == 1
+    assert f"not by the owner {accounts[4].address}" in result.output
+    assert accounts[0].nonce == nonce
+
+
+def test_relay__expired__refused(invoke, programme, signed, chain):
+    chain.mine(timestamp=chain.pending_timestamp + 2 * 24 * 3600)
+    result = invoke(cli, "relay", "--intent", signed, "--account", "TEST::0")
+    assert result.exit_code == 1
+    assert "the signed craft expired" in result.output
+
+
 def _owner(nft, token):
     try:
         return nft.ownerOf(token)
