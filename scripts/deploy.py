@@ -1,8 +1,15 @@
 """Deploy the Collectible, grant the minter and metadata roles, and record it in the deployment registry.
 
 Re-running finds the recorded deployment (same chain id and genesis, code still there) and sends nothing;
-``--new`` deploys another one. Each flag falls back to its ``COLLECTIBLES_*`` variable, then ape-config.yaml.
+``--new`` deploys another one. ``--programme`` also deploys the raffle, crafting and redemption contracts
+beside it (:mod:`collectibles.chain.programme`), grants them their roles on the Collectible and the operators
+(``--operator``, default the deployer) the roles that run them, and records them; a re-run sends only what
+is missing. Each flag falls back to its ``COLLECTIBLES_*`` variable, then ape-config.yaml.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import click
 from ape.api import ProviderAPI
@@ -16,6 +23,9 @@ from scripts._cli import (
     yes_option,
 )
 from scripts._params import ADDRESS
+
+if TYPE_CHECKING:
+    from collectibles.chain.registry import Registry
 
 
 @click.command(cls=Command)
@@ -82,6 +92,19 @@ from scripts._params import ADDRESS
     help="Grant METADATA_ROLE (default: deployer).",
 )
 @click.option(
+    "--programme",
+    is_flag=True,
+    default=False,
+    help="Also deploy (or find) CollectibleRaffle, CollectibleCrafting and CollectibleRedemption.",
+)
+@click.option(
+    "--operator",
+    "operators",
+    type=ADDRESS,
+    multiple=True,
+    help="With --programme: grant RAFFLE_ROLE, RECIPE_ROLE and CAMPAIGN_ROLE (default: deployer).",
+)
+@click.option(
     "--new",
     is_flag=True,
     default=False,
@@ -100,6 +123,8 @@ def cli(
     admin_delay: int | None,
     minters: tuple[str, ...],
     curators: tuple[str, ...],
+    programme: bool,
+    operators: tuple[str, ...],
     new: bool,
 ) -> None:
     """Deploy the Collectible (once per chain unless --new) and record it in the registry."""
@@ -114,11 +139,18 @@ def cli(
         raise click.UsageError(
             f"only the admin {admin} can grant roles: deploy without --minter/--curator"
         )
+    if operators and not programme:
+        raise click.UsageError("--operator needs --programme")
+    if programme and admin != deployer.address:
+        raise click.UsageError(
+            f"only the admin {admin} can grant the programme contracts their roles: deploy without "
+            "--programme, then run it again as the admin"
+        )
     default_holders = [deployer.address] if admin == deployer.address else []
     receiver = resolve(royalty_receiver, settings.royalty_receiver) or deployer.address
     with cli_ctx.reported_errors():
         registry = cli_ctx.registry()
-        if new or live_deployment(registry, provider) is None:
+        if programme or new or live_deployment(registry, provider) is None:
             cli_ctx.ready_to_send(action="deploy")
         result = deploy_collectible(
             project,
@@ -134,6 +166,11 @@ def cli(
             minters=list(minters) or default_holders,
             curators=list(curators) or default_holders,
             new=new,
+        )
+        contracts = (
+            _deploy_programme(cli_ctx, provider, registry, result.address, list(operators), new)
+            if programme
+            else None
         )
     if result.reset_detected and result.deployed:
         cli_ctx.logger.warning(
@@ -153,4 +190,33 @@ def cli(
             "registry": str(registry.path),
             "reset_detected": result.reset_detected,
         }
+        | ({"programme": contracts} if contracts is not None else {})
     )
+
+
+def _deploy_programme(
+    cli_ctx: CollectiblesContext,
+    provider: ProviderAPI,
+    registry: Registry,
+    address: str,
+    operators: list[str],
+    new: bool,
+) -> dict[str, Any]:
+    """Deploy or find the programme contracts beside the Collectible at ``address``; report each."""
+    from ape import project
+
+    from collectibles.chain.deployment import collectible_at
+    from collectibles.chain.programme import CRAFTING, RAFFLE, REDEMPTION, deploy_programme
+
+    deployer = cli_ctx.account
+    nft = collectible_at(project, address)
+    done = deploy_programme(
+        project, provider, registry, deployer, nft, operators or [deployer.address], new=new
+    )
+    for name in (RAFFLE, CRAFTING, REDEMPTION):
+        verb = "Deployed" if name in done.deployed else "Already deployed:"
+        cli_ctx.logger.success(f"{verb} {name} at {done.address(name)}")
+    return {name: done.address(name) for name in (RAFFLE, CRAFTING, REDEMPTION)} | {
+        "deployed": list(done.deployed),
+        "operators": operators or [deployer.address],
+    }

@@ -99,3 +99,83 @@ def test_deploy__account_from_environment__used(invoke, last_json, monkeypatch, 
     nft = project.Collectible.at(out["address"])
     assert nft.hasRole(nft.MINTER_ROLE(), accounts[2])
     assert nft.symbol() == "CARD"
+
+
+PROGRAMME = ("CollectibleRaffle", "CollectibleCrafting", "CollectibleRedemption")
+
+
+def test_deploy__programme__deploys_grants_and_records(
+    invoke, last_json, registry_path, project, accounts
+):
+    result = invoke(cli, "--account", "TEST::0", "--programme", "--json")
+    assert result.exit_code == 0, result.output
+    out = last_json(result)
+    assert out["programme"]["deployed"] == list(PROGRAMME)
+    nft = project.Collectible.at(out["address"])
+    crafting = project.CollectibleCrafting.at(out["programme"]["CollectibleCrafting"])
+    redemption = project.CollectibleRedemption.at(out["programme"]["CollectibleRedemption"])
+    raffle = project.CollectibleRaffle.at(out["programme"]["CollectibleRaffle"])
+    assert nft.hasRole(nft.BURNER_ROLE(), crafting)
+    assert nft.hasRole(nft.MINTER_ROLE(), crafting)
+    assert nft.hasRole(nft.BURNER_ROLE(), redemption)
+    assert crafting.hasRole(crafting.RECIPE_ROLE(), accounts[0])
+    assert redemption.hasRole(redemption.CAMPAIGN_ROLE(), accounts[0])
+    assert raffle.hasRole(raffle.RAFFLE_ROLE(), accounts[0])
+    registry = Registry.load(registry_path)
+    for name in PROGRAMME:
+        recorded = registry.get(out["chain_id"], out["genesis_hash"], name)
+        assert recorded.address == out["programme"][name]
+
+
+def test_deploy__programme_rerun__nothing_sent(invoke, last_json, accounts):
+    first = last_json(invoke(cli, "--account", "TEST::0", "--programme", "--json"))
+    nonce = accounts[0].nonce
+    again = invoke(cli, "--account", "TEST::0", "--programme", "--json")
+    assert again.exit_code == 0, again.output
+    assert last_json(again)["programme"]["deployed"] == []
+    assert {n: last_json(again)["programme"][n] for n in PROGRAMME} == {
+        n: first["programme"][n] for n in PROGRAMME
+    }
+    assert accounts[0].nonce == nonce
+
+
+def test_deploy__programme_after_a_crash__sends_only_what_is_missing(
+    invoke, last_json, project, accounts, monkeypatch
+):
+    import collectibles.chain.programme as programme
+
+    grant = programme.grant_roles
+
+    def crash_at_crafting(nft, contract, name, sender, operators):
+        if name == "CollectibleCrafting":
+            raise RuntimeError("killed")
+        return grant(nft, contract, name, sender, operators)
+
+    monkeypatch.setattr(programme, "grant_roles", crash_at_crafting)
+    crashed = invoke(cli, "--account", "TEST::0", "--programme")
+    assert crashed.exit_code == 1
+    monkeypatch.setattr(programme, "grant_roles", grant)
+
+    resumed = invoke(cli, "--account", "TEST::0", "--programme", "--json")
+    assert resumed.exit_code == 0, resumed.output
+    out = last_json(resumed)
+    assert out["programme"]["deployed"] == ["CollectibleRedemption"]
+    nft = project.Collectible.at(out["address"])
+    assert nft.hasRole(nft.MINTER_ROLE(), out["programme"]["CollectibleCrafting"])
+
+
+def test_deploy__programme_operator__gets_the_operating_roles(invoke, last_json, project, accounts):
+    out = last_json(
+        invoke(
+            cli, "--account", "TEST::0", "--programme", "--operator", accounts[5].address, "--json"
+        )
+    )
+    crafting = project.CollectibleCrafting.at(out["programme"]["CollectibleCrafting"])
+    assert crafting.hasRole(crafting.RECIPE_ROLE(), accounts[5])
+    assert not crafting.hasRole(crafting.RECIPE_ROLE(), accounts[0])
+
+
+def test_deploy__operator_without_programme__usage_error(invoke, accounts):
+    result = invoke(cli, "--account", "TEST::0", "--operator", accounts[5].address)
+    assert result.exit_code == 2
+    assert "--operator needs --programme" in result.output
