@@ -1,6 +1,5 @@
 """Airdrop one token of a series to every member of a CSV, exactly once, resumable after a crash."""
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,21 +10,14 @@ from scripts._cli import (
     CollectiblesContext,
     Command,
     collectibles_cli_context,
-    is_local_chain,
     sender_options,
 )
 from scripts._errors import ReportedError
 from scripts._output import Progress
-from scripts._settings import PROJECT_ROOT
+from scripts._sending import JOURNAL_ROOT, default_confirmations, fee_options, log_to
 
 if TYPE_CHECKING:
     from collectibles.chain.airdrop import DryRun
-
-# Outside .build/, which `make clean` and Ape may wipe: the journal is what makes a rerun safe. Made 0700:
-# the journals hold signed transactions and the reports every column of the member files.
-JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
-LOCAL_CONFIRMATIONS, REMOTE_CONFIRMATIONS = 1, 3
-"""The default ``--confirmations``: a local chain never reorganises its blocks; elsewhere wait three deep."""
 
 
 @click.command(cls=Command)
@@ -76,30 +68,7 @@ LOCAL_CONFIRMATIONS, REMOTE_CONFIRMATIONS = 1, 3
     default=None,
     help="Report CSV [default: beside the journal].",
 )
-@click.option(
-    "--max-fee-gwei",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    envvar="COLLECTIBLES_MAX_FEE_GWEI",
-    show_envvar=True,
-    help="Fee cap: no transaction, first send or replacement, pays more per gas [default: no cap].",
-)
-@click.option(
-    "--priority-fee-gwei",
-    type=click.FloatRange(min=0),
-    default=None,
-    envvar="COLLECTIBLES_PRIORITY_FEE_GWEI",
-    show_envvar=True,
-    help="Priority fee (tip) of a first send [default: the node's suggestion].",
-)
-@click.option(
-    "--confirmations",
-    type=click.IntRange(min=1),
-    default=None,
-    envvar="COLLECTIBLES_CONFIRMATIONS",
-    show_envvar=True,
-    help="Blocks deep a batch must be to count as delivered [default: 1 on a local chain, else 3].",
-)
+@fee_options
 def cli(
     cli_ctx: CollectiblesContext,
     provider: ProviderAPI,
@@ -144,11 +113,11 @@ def cli(
         airdropper = Airdropper(
             nft,
             cli_ctx.account,
-            log=_log_to(progress),
+            log=log_to(progress),
             progress=progress.advance,
             allow_second=allow_second,
             fees=FeePolicy.from_gwei(max_fee_gwei, priority_fee_gwei),
-            confirmations=confirmations or _default_confirmations(provider),
+            confirmations=confirmations or default_confirmations(provider),
             mode=mode_for(roster),
         )
         if dry_run:
@@ -197,23 +166,6 @@ def cli(
             "contract": nft.address,
             "duplicates": len(members.duplicates),
         }
-    )
-
-
-def _log_to(progress: Progress) -> Callable[[str], None]:
-    """The runner's log: each line printed, and shown by the progress as what the run is doing."""
-
-    def log(message: str) -> None:
-        click.echo(message)
-        progress.status(message)
-
-    return log
-
-
-def _default_confirmations(provider: ProviderAPI) -> int:
-    """1 on a local chain (its blocks are never reorganised), 3 elsewhere."""
-    return (
-        LOCAL_CONFIRMATIONS if is_local_chain(provider.network, provider) else REMOTE_CONFIRMATIONS
     )
 
 

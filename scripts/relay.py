@@ -10,7 +10,6 @@ in the report, and exits 1 at the end. Rerun the same command after a crash: the
 was sent, and every intent executes at most once.
 """
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,20 +20,15 @@ from scripts._cli import (
     CollectiblesContext,
     Command,
     collectibles_cli_context,
-    is_local_chain,
     sender_options,
 )
 from scripts._errors import ReportedError
 from scripts._output import Progress
-from scripts._settings import PROJECT_ROOT
+from scripts._sending import JOURNAL_ROOT, default_confirmations, fee_options, log_to
 
 if TYPE_CHECKING:
     from collectibles.chain.airdrop.records import PlanRecord
     from collectibles.chain.relay import Problem, RelayDryRun, RelayResult
-
-# Beside the airdrop journals (ignored by git, 0700): the journal is what makes a rerun safe.
-JOURNAL_ROOT = PROJECT_ROOT / "airdrops"
-LOCAL_CONFIRMATIONS, REMOTE_CONFIRMATIONS = 1, 3
 
 
 @click.command(cls=Command)
@@ -75,30 +69,7 @@ LOCAL_CONFIRMATIONS, REMOTE_CONFIRMATIONS = 1, 3
     default=None,
     help="Report CSV [default: beside the journal].",
 )
-@click.option(
-    "--max-fee-gwei",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    envvar="COLLECTIBLES_MAX_FEE_GWEI",
-    show_envvar=True,
-    help="Fee cap: no transaction, first send or replacement, pays more per gas [default: no cap].",
-)
-@click.option(
-    "--priority-fee-gwei",
-    type=click.FloatRange(min=0),
-    default=None,
-    envvar="COLLECTIBLES_PRIORITY_FEE_GWEI",
-    show_envvar=True,
-    help="Priority fee (tip) of a first send [default: the node's suggestion].",
-)
-@click.option(
-    "--confirmations",
-    type=click.IntRange(min=1),
-    default=None,
-    envvar="COLLECTIBLES_CONFIRMATIONS",
-    show_envvar=True,
-    help="Blocks deep a batch must be to count as delivered [default: 1 on a local chain, else 3].",
-)
+@fee_options
 def cli(
     cli_ctx: CollectiblesContext,
     provider: ProviderAPI,
@@ -124,10 +95,10 @@ def cli(
         relayer = Relayer(
             nft,
             cli_ctx.account,
-            log=_log_to(progress),
+            log=log_to(progress),
             progress=progress.advance,
             fees=FeePolicy.from_gwei(max_fee_gwei, priority_fee_gwei),
-            confirmations=confirmations or _default_confirmations(provider),
+            confirmations=confirmations or default_confirmations(provider),
         )
         journal_path = journal_path or _default_journal(provider, nft.address, create=not dry_run)
         if dry_run:
@@ -197,20 +168,6 @@ def _print_journaled(cli_ctx: CollectiblesContext, record: "PlanRecord") -> None
 def _print_problems(problems: "list[Problem]") -> None:
     for problem in problems:
         click.echo(f"line {problem.line}: {problem.reason}")
-
-
-def _log_to(progress: Progress) -> Callable[[str], None]:
-    def log(message: str) -> None:
-        click.echo(message)
-        progress.status(message)
-
-    return log
-
-
-def _default_confirmations(provider: ProviderAPI) -> int:
-    return (
-        LOCAL_CONFIRMATIONS if is_local_chain(provider.network, provider) else REMOTE_CONFIRMATIONS
-    )
 
 
 def _default_journal(provider: ProviderAPI, contract: str, *, create: bool) -> Path:
