@@ -135,11 +135,7 @@ class BatchSender(NodeClient):
         """Sign the airdrop of ``batch`` (its campaign, first member number and ``recipients``) at ``nonce``
         with ``fees`` (``None``: the default policy's first fees now); the gas limit is over the estimate and
         within EIP-7825's cap (``gas_limit``, when given, is used as is: a replacement keeps its batch's).
-        Sends nothing.
-
-        The transaction is built by the ecosystem (not through the contract method, whose argument
-        conversion checksums every recipient again) and signed by the Ape account, so any account type
-        signs as it always does (a keyfile account asks for its passphrase).
+        Sends nothing; :func:`sign_contract_call` signs.
         """
         data = self.airdrop_calldata(series_id, batch.campaign_id, batch.start, recipients)
         if gas_limit is None:
@@ -162,24 +158,7 @@ class BatchSender(NodeClient):
                     ) from err
                 raise
             gas_limit = gas_limit_for(int(estimate))
-        if fees is None:
-            fees = FeePolicy().initial(self.base_fee(), self.suggested_tip())
-        txn = self.contract.provider.network.ecosystem.create_transaction(
-            chain_id=self.chain_id(),
-            nonce=nonce,
-            sender=self.sender.address,
-            receiver=self.address,
-            data=data,
-            gas_limit=gas_limit,
-            max_fee=fees.max_fee,
-            max_priority_fee=fees.priority_fee,
-            type=2,
-        )
-        signed = self.sender.sign_transaction(txn)
-        if signed is None:
-            raise AirdropNotPossible(f"{self.sender.address} did not sign the airdrop transaction")
-        raw = bytes(signed.serialize_transaction())
-        return SignedBatch("0x" + raw.hex(), "0x" + keccak(raw).hex(), gas_limit, fees)
+        return sign_contract_call(self, self.contract, data, nonce, gas_limit, fees, "airdrop")
 
     def marks(
         self,
@@ -337,3 +316,39 @@ def check_execution(
         raise ExecutionMismatch(
             batch.index, tx_hash, "token range", f"inside series {series_id}", f"{first}..{last}"
         )
+
+
+def sign_contract_call(
+    client: NodeClient,
+    contract: ContractInstance,
+    data: bytes,
+    nonce: int,
+    gas_limit: int,
+    fees: Fees | None,
+    what: str,
+) -> SignedBatch:
+    """Sign, as ``client``'s sender, a type-2 call of ``contract`` with ``data`` at ``nonce`` (``fees``
+    ``None``: the default policy's first fees now). Sends nothing. The airdrop and the relay sign every
+    variant here.
+
+    The transaction is built by the ecosystem (not through the contract method, whose argument conversion
+    checksums every recipient again) and signed by the Ape account, so any account type signs as it always
+    does (a keyfile account asks for its passphrase)."""
+    if fees is None:
+        fees = FeePolicy().initial(client.base_fee(), client.suggested_tip())
+    txn = contract.provider.network.ecosystem.create_transaction(
+        chain_id=client.chain_id(),
+        nonce=nonce,
+        sender=client.sender.address,
+        receiver=str(contract.address),
+        data=data,
+        gas_limit=gas_limit,
+        max_fee=fees.max_fee,
+        max_priority_fee=fees.priority_fee,
+        type=2,
+    )
+    signed = client.sender.sign_transaction(txn)
+    if signed is None:
+        raise AirdropNotPossible(f"{client.sender.address} did not sign the {what} transaction")
+    raw = bytes(signed.serialize_transaction())
+    return SignedBatch("0x" + raw.hex(), "0x" + keccak(raw).hex(), gas_limit, fees)

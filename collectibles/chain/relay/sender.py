@@ -13,13 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eth_utils import keccak
 from hexbytes import HexBytes
 
-from collectibles.chain.airdrop.fees import FeePolicy, Fees
+from collectibles.chain.airdrop.fees import Fees
 from collectibles.chain.airdrop.node import NodeClient, gas_limit_for
-from collectibles.chain.airdrop.sender import Execution, SignedBatch
-from collectibles.domain.errors import AirdropNotPossible
+from collectibles.chain.airdrop.sender import Execution, SignedBatch, sign_contract_call
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -84,24 +82,7 @@ class RelaySender(NodeClient):
                 ),
             )
             gas_limit = gas_limit_for(max(int(estimate), planned_gas))
-        if fees is None:
-            fees = FeePolicy().initial(self.base_fee(), self.suggested_tip())
-        txn = self.contract.provider.network.ecosystem.create_transaction(
-            chain_id=self.chain_id(),
-            nonce=nonce,
-            sender=self.sender.address,
-            receiver=self.address,
-            data=data,
-            gas_limit=gas_limit,
-            max_fee=fees.max_fee,
-            max_priority_fee=fees.priority_fee,
-            type=2,
-        )
-        signed = self.sender.sign_transaction(txn)
-        if signed is None:
-            raise AirdropNotPossible(f"{self.sender.address} did not sign the relay transaction")
-        raw = bytes(signed.serialize_transaction())
-        return SignedBatch("0x" + raw.hex(), "0x" + keccak(raw).hex(), gas_limit, fees)
+        return sign_contract_call(self, self.contract, data, nonce, gas_limit, fees, "relay")
 
     def executed_receipt(self, batch: BatchRecord) -> Receipt | None:
         """The successful receipt, on the chain as it is now, of a transaction signed for ``batch``."""
