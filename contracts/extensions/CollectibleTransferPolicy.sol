@@ -97,6 +97,13 @@ abstract contract CollectibleTransferPolicy is ERC721Packed, CollectibleAdmin, I
         if (_policyOf(packed) != uint8(TransferPolicy.Free)) revert CollectibleApprovalNotAllowed(tokenId);
     }
 
+    /// @dev Only `Free` tokens: {_authorizeApproval} refuses the others.
+    function _approvable(uint256 packed) internal pure override returns (bool) {
+        // Compares policy bits, not the timestamp stored beside them.
+        // slither-disable-next-line incorrect-equality
+        return _policyOf(packed) == uint8(TransferPolicy.Free);
+    }
+
     /// @dev `Soulbound` tokens are locked (ERC-5192).
     function _isLocked(uint256 packed) internal pure override returns (bool) {
         // Compares policy bits, not the timestamp stored beside them.

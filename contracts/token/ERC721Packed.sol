@@ -21,8 +21,8 @@ import {IERC5192} from "../interfaces/IERC5192.sol";
  * - bits [0, 160): owner
  * - bits [160, 200): timestamp at which the owner acquired the token (40 bits last until the year 36812)
  * - bit 200: burned
- * - bits [200, 216) beyond it: zero in an ownership slot; bits [202, 210) of a run word hold the run's length
- *   (see below)
+ * - bit 201: born in its slot: the token was minted into this slot, so no lazy run or roster covers its id
+ * - bits [202, 216): zero in an ownership slot; bits [202, 210) of a run word hold the run's length (see below)
  * - bits [216, 256): extra data chosen by the extension at mint and kept unchanged by transfers
  *   ({Collectible} keeps the transfer policy and the hold period there)
  *
@@ -44,6 +44,11 @@ import {IERC5192} from "../interfaces/IERC5192.sol";
  * so the run word never changes and no neighbour's slot is ever written. {_mint} and {_mintEach} write every
  * slot. A written slot is never zero (it always holds an owner), so zero means "not written".
  *
+ * Burning. A token born in its slot (bit 201, kept by transfers) has nothing else that could answer for its id,
+ * so {_burn} clears the slot: zero then reads as "never minted", which is what a burned token must answer, and
+ * the cleared slot earns EIP-3529's refund (4,800 gas), most of a burn's cost. Any other token (from a run or a
+ * roster) keeps its slot with the burned bit, which shadows the run or roster from then on.
+ *
  * Hooks. {_beforeTransfer} runs first in every transfer (a pause, say), {_authorizeTransfer} decides who may move
  * a token (the default is ERC-721's owner, operator or approved address), {_authorizeApproval} may refuse an
  * {approve}, and {_isLocked} says which extra data make a token soulbound (ERC-5192 {IERC5192-Locked} at mint).
@@ -53,6 +58,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
 
     uint256 private constant _BITMASK_ADDRESS = (1 << 160) - 1;
     uint256 private constant _BITMASK_BURNED = 1 << 200;
+    /// @dev Set in a word minted into its own slot (see the storage layout); kept by transfers.
+    uint256 private constant _BITMASK_BORN_IN_SLOT = 1 << 201;
     /// @dev Position of a run's length in its run word (8 bits; a run has at most 255 tokens).
     uint256 private constant _BITPOS_RUN_LENGTH = 202;
     uint256 private constant _BITMASK_RUN_LENGTH = 0xff << _BITPOS_RUN_LENGTH;
@@ -167,7 +174,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
             --_balances[from];
             ++_balances[to];
         }
-        _packedOwnerships[tokenId] = _pack(to, prev & _BITMASK_EXTRA);
+        _packedOwnerships[tokenId] = _pack(to, prev & (_BITMASK_EXTRA | _BITMASK_BORN_IN_SLOT));
         emit Transfer(from, to, tokenId);
     }
 
@@ -202,6 +209,15 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
         delete _tokenApprovals[tokenId];
     }
 
+    /**
+     * @dev Whether a token whose ownership word is `packed` can ever hold an approval: when it cannot,
+     * {_authorizeApproval} must refuse every {approve} of it, and a burn skips clearing the approval. Every token
+     * can here.
+     */
+    function _approvable(uint256 /* packed */) internal pure virtual returns (bool) {
+        return true;
+    }
+
     /// @dev Reverts if `tokenId`, whose ownership word is `packed`, may not be approved. Allows every token here.
     // A hook: the default allows everything, extensions override it.
     // solhint-disable-next-line no-empty-blocks
@@ -230,7 +246,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * Emits a {Transfer} event, and an {IERC5192-Locked} event when {_isLocked} says so.
      */
     function _mint(address to, uint256 tokenId, uint256 extra) internal {
-        _packedOwnerships[tokenId] = _pack(to, extra);
+        _packedOwnerships[tokenId] = _pack(to, extra | _BITMASK_BORN_IN_SLOT);
         // Cannot overflow: a balance is at most the number of tokens ever minted, far below 2**256.
         unchecked {
             ++_balances[to];
@@ -250,7 +266,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      */
     function _safeMintRun(address to, uint256 firstTokenId, uint256 quantity, uint256 extra) internal {
         if (quantity == 1) {
-            _packedOwnerships[firstTokenId] = _pack(to, extra);
+            _packedOwnerships[firstTokenId] = _pack(to, extra | _BITMASK_BORN_IN_SLOT);
         } else {
             _runOwnerships[firstTokenId] = _pack(to, extra) | (quantity << _BITPOS_RUN_LENGTH);
             _runStarts[firstTokenId >> 8] |= 1 << (firstTokenId & 0xff);
@@ -331,7 +347,7 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      * the two unavoidable cold writes (ownership word, balance) and the {Transfer} log. It is equivalent to:
      *
      * ```solidity
-     * uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra;
+     * uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | _BITMASK_BORN_IN_SLOT | extra;
      * for (uint256 i = 0; i < recipients.length; ++i) {
      *     address to = recipients[i]; // Solidity reverts without data on dirty upper bits
      *     if (to == address(0)) revert ERC721InvalidReceiver(address(0));
@@ -349,8 +365,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     // Most of its lines are the step-by-step comments of the assembly.
     // solhint-disable-next-line function-max-lines
     function _mintEach(address[] calldata recipients, uint256 firstTokenId, uint256 extra) internal {
-        // Every token of the batch gets its own slot.
-        uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | extra;
+        // Every token of the batch gets its own slot, so it is born there.
+        uint256 word = (block.timestamp << _BITPOS_ACQUIRED_AT) | _BITMASK_BORN_IN_SLOT | extra;
         bool soulbound = _isLocked(extra);
         bytes4 invalidReceiver = ERC721InvalidReceiver.selector;
         bytes32 transferTopic = Transfer.selector;
@@ -416,19 +432,26 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
 
     /**
      * @dev Burns `tokenId`, whose ownership word is `prev` (from {_packedOwnershipOf}), and clears its approval.
-     * Checks nothing: the caller decides who may burn.
+     * Checks nothing: the caller decides who may burn. A token born in its slot leaves the slot zero (refunded);
+     * any other keeps its slot, marked burned (see the storage layout).
      *
      * Emits a {Transfer} event to the zero address.
      */
     function _burn(uint256 tokenId, uint256 prev) internal {
         address owner = address(uint160(prev));
-        delete _tokenApprovals[tokenId];
+        // A token that can never be approved has nothing to clear: skipping the slot saves its cold access.
+        if (_approvable(prev)) delete _tokenApprovals[tokenId];
         // A signed delta: wraps to -1 for a roster token's owner (see {transferFrom}).
         unchecked {
             --_balances[owner];
         }
-        // The slot takes precedence over any run or roster from now on; the owner bits stay, so it is never zero.
-        _packedOwnerships[tokenId] = prev | _BITMASK_BURNED;
+        if (prev & _BITMASK_BORN_IN_SLOT != 0) {
+            // Nothing else covers the id, so a zero slot reads as "never minted", as a burned token must.
+            delete _packedOwnerships[tokenId];
+        } else {
+            // The slot takes precedence over the run or roster from now on; the owner bits keep it non-zero.
+            _packedOwnerships[tokenId] = prev | _BITMASK_BURNED;
+        }
         emit Transfer(owner, address(0), tokenId);
     }
 

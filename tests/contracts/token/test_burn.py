@@ -1,11 +1,14 @@
 """Burning: only the owner may burn, under every policy; a burned token is gone for good.
 
-Tokens of a ``mintBatch`` run share one ownership slot, so burning or moving one of them must first write
-its successor's slot. The run tests burn (or move) the first, a middle and the last token of a run and check
-every other token of the run and the single mints on either side.
+Tokens of a ``mintBatch`` run share one run word and have no slot of their own, so burning or moving one
+writes its own slot, which then shadows the run. The run tests burn (or move) the first, a middle and the last
+token of a run and check every other token of the run and the single mints on either side. A token minted into
+its own slot leaves that slot zero when burned (the slot tests read the storage itself).
 """
 
 import pytest
+from eth_abi import encode
+from eth_utils import keccak
 from utils.logs import ZERO_ADDRESS, event_args
 from utils.reverts import reverts
 
@@ -277,3 +280,68 @@ def test_burn__last_of_run_before_next_mint__next_token_owned_by_its_recipient(
     assert following == token_id(free_series, 4)
     assert collectible.ownerOf(following) == friend.address
     assert collectible.ownerOf(token_id(free_series, 2)) == fan.address
+
+
+# ------------------------------------------------------------ the slot itself
+
+
+def ownership_slot(nft, token, owner) -> int:
+    """The storage slot of ``token``'s ownership word: the mapping slot whose word holds ``owner``'s address."""
+    web3 = nft.provider.web3
+    for index in range(64):
+        slot = int.from_bytes(keccak(encode(["uint256", "uint256"], [token, index])), "big")
+        word = int.from_bytes(web3.eth.get_storage_at(nft.address, slot), "big")
+        if word & ((1 << 160) - 1) == int(owner.address, 16):
+            return slot
+    raise AssertionError(f"no ownership word of {token} holds {owner.address}")
+
+
+def stored_word(nft, slot) -> int:
+    return int.from_bytes(nft.provider.web3.eth.get_storage_at(nft.address, slot), "big")
+
+
+def test_burn__token_minted_into_its_slot__slot_left_zero(collectible, token, fan):
+    slot = ownership_slot(collectible, token, fan)
+
+    collectible.burn(token, sender=fan)
+
+    assert stored_word(collectible, slot) == 0
+    with reverts(collectible.ERC721NonexistentToken, tokenId=token):
+        collectible.ownerOf(token)
+
+
+def test_burn__transferred_single_token__slot_left_zero(collectible, token, fan, friend):
+    collectible.transferFrom(fan, friend, token, sender=fan)
+    slot = ownership_slot(collectible, token, friend)
+
+    collectible.burn(token, sender=friend)
+
+    assert stored_word(collectible, slot) == 0
+    with reverts(collectible.ERC721NonexistentToken, tokenId=token):
+        collectible.transferFrom(friend, fan, token, sender=friend)
+
+
+def test_burn__airdropped_token__slot_left_zero(collectible, minter, free_series, fan, friend):
+    tx = collectible.airdrop(free_series, b"\x01" * 32, 0, [fan, friend], sender=minter)
+    first, second = (log.tokenId for log in tx.events.filter(collectible.Transfer))
+    slot = ownership_slot(collectible, first, fan)
+
+    collectible.burn(first, sender=fan)
+
+    assert stored_word(collectible, slot) == 0
+    assert collectible.ownerOf(second) == friend.address
+    assert collectible.balanceOf(fan) == 0
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_burn__token_of_batch_run__slot_kept_so_the_run_stays_shadowed(
+    collectible, free_series, run, fan, friend, position
+):
+    burned = run[position - 1]
+    collectible.transferFrom(fan, friend, burned, sender=fan)
+    slot = ownership_slot(collectible, burned, friend)
+
+    collectible.burn(burned, sender=friend)
+
+    assert stored_word(collectible, slot) != 0
+    assert_run_owners(collectible, free_series, run, fan, friend, gone={burned})
