@@ -121,17 +121,31 @@ def _craft_rows(nft, admin, fan, relayer, fortune, tiger) -> list[tuple[str, int
     return rows
 
 
-SPLITS: dict[str, tuple[int, int]] = {}
-"""Per craft row: the gas of its ``burnFrom`` and ``mint`` calls into the Collectible (the call tracer's figures)."""
+SPLITS: dict[str, tuple[int, int, int]] = {}
+"""Per craft row: the gas of its ``burnFrom`` and ``mint`` calls into the Collectible (the call tracer's figures)
+and the refund the transaction earned (the step tracer's refund counter at its last step)."""
 
 
-def _split(tx) -> tuple[int, int]:
-    """The gas used inside the craft's two calls into the Collectible, ``burnFrom`` then ``mint``."""
+def _split(tx) -> tuple[int, int, int]:
+    """The gas used inside the craft's two calls into the Collectible, ``burnFrom`` then ``mint``, and the refund
+    counter at the end of the transaction (before EIP-3529's cap of a fifth of the gas used)."""
     trace = chain.provider.make_request(
         "debug_traceTransaction", [tx.txn_hash, {"tracer": "callTracer"}]
     )
     burn, mint = (int(call["gasUsed"], 16) for call in trace["calls"])
-    return burn, mint
+    steps = chain.provider.make_request(
+        "debug_traceTransaction",
+        [tx.txn_hash, {"disableStack": True, "disableMemory": True, "disableStorage": True}],
+    )
+    return burn, mint, int(steps["structLogs"][-1].get("refund", 0))
+
+
+def _before_refund(total: int, counter: int) -> int:
+    """The gas a transaction used before its refund: the refund paid is the counter, capped at a fifth of that."""
+    if 4 * counter <= total:
+        return total + counter
+    # Capped: total = before - before // 5.
+    return next(b for b in range(total * 5 // 4 - 2, total * 5 // 4 + 3) if b - b // 5 == total)
 
 
 def _redeem_rows(nft, admin, fan, fortune, badge) -> list[tuple[str, int, int]]:
@@ -169,11 +183,17 @@ def main() -> int:
     print(
         "\nwhere a craft's gas goes (whole transaction = the Collectible's burnFrom + its mint + the rest:"
     )
-    print("21,000 base, calldata, the recipe's reads, the Crafted event, the two calls themselves)")
-    for label, (burn, mint) in SPLITS.items():
+    print("21,000 base, calldata, the recipe's reads, the Crafted event, the two calls themselves;")
+    print(
+        "less the refund of the cleared ownership slots, at most a fifth of the gas used: EIP-3529)"
+    )
+    for label, (burn, mint, counter) in SPLITS.items():
         total = next(gas for row, gas, _ in rows if row == label)
+        before = _before_refund(total, counter)
+        refund = before - total
         print(
-            f"{label:14} {total:>9,} = burnFrom {burn:>7,} + mint {mint:>7,} + rest {total - burn - mint:>7,}"
+            f"{label:14} {total:>9,} = burnFrom {burn:>7,} + mint {mint:>7,} + rest"
+            f" {before - burn - mint:>7,} - refund {refund:>6,} (counter {counter:,})"
         )
     return 0
 
