@@ -22,7 +22,11 @@ import {IERC5192} from "../interfaces/IERC5192.sol";
  * - bits [160, 200): timestamp at which the owner acquired the token (40 bits last until the year 36812)
  * - bit 200: burned
  * - bit 201: born in its slot: the token was minted into this slot, so no lazy run or roster covers its id
- * - bits [202, 216): zero in an ownership slot; bits [202, 210) of a run word hold the run's length (see below)
+ * - bits [202, 210): zero in an ownership slot; in a run word, the run's length (see below)
+ * - bit 210: may be approved: `_tokenApprovals[tokenId]` may be set. {approve} sets it in a written slot; a word
+ *   read from a run or a roster always has it (setting it there would write the slot). A transfer writes a word
+ *   without it, so a token never approved skips the approval slot (2,200 gas) when it moves or burns.
+ * - bits [211, 216): zero
  * - bits [216, 256): extra data chosen by the extension at mint and kept unchanged by transfers
  *   ({Collectible} keeps the transfer policy and the hold period there)
  *
@@ -60,6 +64,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
     uint256 private constant _BITMASK_BURNED = 1 << 200;
     /// @dev Set in a word minted into its own slot (see the storage layout); kept by transfers.
     uint256 private constant _BITMASK_BORN_IN_SLOT = 1 << 201;
+    /// @dev Set in a word whose token may have an approved address (see the storage layout).
+    uint256 private constant _BITMASK_MAY_BE_APPROVED = 1 << 210;
     /// @dev Position of a run's length in its run word (8 bits; a run has at most 255 tokens).
     uint256 private constant _BITPOS_RUN_LENGTH = 202;
     uint256 private constant _BITMASK_RUN_LENGTH = 0xff << _BITPOS_RUN_LENGTH;
@@ -130,6 +136,12 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
             revert ERC721InvalidApprover(_msgSender());
         }
         _tokenApprovals[tokenId] = to;
+        // A word read from a run or roster already has the bit; a written slot gets it once. (A bit test, not
+        // the timestamp comparison slither's incorrect-equality detector takes it for.)
+        // slither-disable-next-line incorrect-equality
+        if (packed & _BITMASK_MAY_BE_APPROVED == 0) {
+            _packedOwnerships[tokenId] = packed | _BITMASK_MAY_BE_APPROVED;
+        }
         emit Approval(owner, to, tokenId);
     }
 
@@ -203,10 +215,16 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      */
     function _authorizeTransfer(address caller, uint256 packed, uint256 tokenId) internal virtual {
         address owner = address(uint160(packed));
-        if (caller != owner && !isApprovedForAll(owner, caller) && _tokenApprovals[tokenId] != caller) {
+        bool mayBeApproved = packed & _BITMASK_MAY_BE_APPROVED != 0;
+        if (
+            caller != owner &&
+            !isApprovedForAll(owner, caller) &&
+            !(mayBeApproved && _tokenApprovals[tokenId] == caller)
+        ) {
             revert ERC721InsufficientApproval(caller, tokenId);
         }
-        delete _tokenApprovals[tokenId];
+        // Without the bit the slot is known to be zero (see the storage layout).
+        if (mayBeApproved) delete _tokenApprovals[tokenId];
     }
 
     /**
@@ -439,8 +457,9 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
      */
     function _burn(uint256 tokenId, uint256 prev) internal {
         address owner = address(uint160(prev));
-        // A token that can never be approved has nothing to clear: skipping the slot saves its cold access.
-        if (_approvable(prev)) delete _tokenApprovals[tokenId];
+        // A token never approved, or that never can be, has nothing to clear: skipping the slot saves its cold
+        // access.
+        if (prev & _BITMASK_MAY_BE_APPROVED != 0 && _approvable(prev)) delete _tokenApprovals[tokenId];
         // A signed delta: wraps to -1 for a roster token's owner (see {transferFrom}).
         unchecked {
             --_balances[owner];
@@ -474,6 +493,8 @@ abstract contract ERC721Packed is Context, IERC721, IERC721Errors {
             // Neither: never minted.
             // slither-disable-next-line incorrect-equality
             if (packed == 0) revert ERC721NonexistentToken(tokenId);
+            // Its approval cannot be flagged in a slot that was never written, so it may always have one.
+            packed |= _BITMASK_MAY_BE_APPROVED;
         }
         if (packed & _BITMASK_BURNED != 0) revert ERC721NonexistentToken(tokenId);
     }

@@ -1,15 +1,18 @@
-"""State-machine test: roster and normal airdrops, batch mints, transfers, burns and gifts against a model.
+"""State-machine test: roster and normal airdrops, batch mints, transfers, approvals, burns and gifts against a
+model.
 
-A plain Python model keeps every live token's owner, acquisition time and policy. Random sequences of
-``airdropRoster``, ``airdrop``, ``mintBatch``, transfers (free tokens at once, gifts when their hold is over,
-badges never), burns and waits run on a fresh collection (a chain snapshot, restored afterwards); after each
-sequence every token's ``ownerOf``, ``locked`` and ``isTransferable`` and every holder's ``balanceOf`` must be
-exactly the model's, which is what makes roster tokens indistinguishable from normal ones.
+A plain Python model keeps every live token's owner, acquisition time, policy and approved address. Random
+sequences of ``airdropRoster``, ``airdrop``, ``mintBatch``, transfers (free tokens at once, gifts when their
+hold is over, badges never), approvals (free tokens only) and transfers by the approved address, burns and
+waits run on a fresh collection (a chain snapshot, restored afterwards); after each sequence every token's
+``ownerOf``, ``getApproved``, ``locked`` and ``isTransferable`` and every holder's ``balanceOf`` must be exactly
+the model's, which is what makes roster and run tokens indistinguishable from normal ones.
 """
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from utils.logs import ZERO_ADDRESS
 from utils.properties import chain_settings
 from utils.reverts import reverts
 
@@ -39,6 +42,8 @@ operation = st.one_of(
     st.tuples(st.just("transfer"), pick, holder),
     st.tuples(st.just("transfer"), pick, holder),
     st.tuples(st.just("burn"), pick),
+    st.tuples(st.just("approve"), pick, holder),
+    st.tuples(st.just("moved_by"), pick, holder, holder),
     st.tuples(st.just("wait"), st.sampled_from([HOLD // 2, HOLD])),
 )
 COVERING_SEQUENCE = [
@@ -54,6 +59,12 @@ COVERING_SEQUENCE = [
     ("roster", "badge", 1, 1, [0, 1]),  # member 1 served by the normal airdrop: one badge
     ("transfer", 9, 0),  # a badge: refused
     ("burn", 4),  # a roster token burned
+    ("approve", 0, 1),  # free 1, a run token: approved without an ownership slot of its own
+    ("moved_by", 0, 1, 2),  # moved by its approved address: the approval is spent
+    ("approve", 4, 2),  # free 6, a roster token
+    ("moved_by", 4, 3, 0),  # by neither its owner nor its approved address: refused
+    ("approve", 2, 0),  # free 3, moved earlier: its own slot, written by the transfer
+    ("burn", 2),  # burned while approved
 ]
 SETTINGS = chain_settings(10)  # x8 under `make drill`
 
@@ -88,6 +99,7 @@ class Model:
     def __init__(self, series_ids):
         self.series_ids = series_ids
         self.tokens = {}
+        self.approved = {}
         self.minted = dict.fromkeys(CAPS, 0)
         self.served = {}
 
@@ -185,6 +197,38 @@ class Runner:
         else:
             nft.transferFrom(owner, target, token, sender=owner)
             model.tokens[token] = (target, at, key)
+            model.approved.pop(token, None)
+
+    def approve(self, choice, to):
+        nft, model = self.nft, self.model
+        if not model.tokens:
+            return
+        token = sorted(model.tokens)[choice % len(model.tokens)]
+        owner, _, key = model.tokens[token]
+        if key != "free":
+            with reverts(nft.CollectibleApprovalNotAllowed, tokenId=token):
+                nft.approve(self.holders[to], token, sender=owner)
+            return
+        nft.approve(self.holders[to], token, sender=owner)
+        model.approved[token] = self.holders[to]
+
+    def moved_by(self, choice, caller, to):
+        """A free token moved by ``caller``: allowed for its owner or approved address, refused otherwise."""
+        nft, model = self.nft, self.model
+        free = sorted(t for t, (_, _, key) in model.tokens.items() if key == "free")
+        if not free:
+            return
+        token = free[choice % len(free)]
+        owner, _, key = model.tokens[token]
+        sender, target = self.holders[caller], self.holders[to]
+        if sender != owner and model.approved.get(token) != sender:
+            with reverts(nft.ERC721InsufficientApproval, operator=sender.address, tokenId=token):
+                nft.transferFrom(owner, target, token, sender=sender)
+            return
+        at = self.next_time()
+        nft.transferFrom(owner, target, token, sender=sender)
+        model.tokens[token] = (target, at, key)
+        model.approved.pop(token, None)
 
     def burn(self, choice):
         model = self.model
@@ -193,6 +237,7 @@ class Runner:
         token = sorted(model.tokens)[choice % len(model.tokens)]
         self.nft.burn(token, sender=model.tokens[token][0])
         del model.tokens[token]
+        model.approved.pop(token, None)
 
     def wait(self, seconds):
         self.chain.mine(deltatime=seconds)
@@ -216,6 +261,8 @@ def check(chain, nft, holders, model):
             other = holders[(holders.index(owner) + 1) % len(holders)]
             movable = key == "free" or (key == "gift" and now >= acquired + HOLD)
             assert nft.ownerOf(token) == owner.address, f"owner of {token}"
+            approved = model.approved.get(token)
+            assert nft.getApproved(token) == (approved.address if approved else ZERO_ADDRESS)
             assert nft.acquiredAt(token) == acquired
             assert nft.locked(token) is (key == "badge")
             assert nft.isTransferable(token, owner, other) is movable

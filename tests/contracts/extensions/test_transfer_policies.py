@@ -594,6 +594,66 @@ def test_transfer__free_token__clears_token_approval(
         collectible.transferFrom(friend, fan, free_token, sender=operator)
 
 
+@pytest.fixture
+def run_token(collectible, minter, free_series, fan):
+    """The middle token of a three-token ``mintBatch`` run to ``fan``: it has no ownership slot of its own."""
+    tx = collectible.mintBatch(free_series, fan, 3, sender=minter)
+    return [log.tokenId for log in tx.events.filter(collectible.Transfer)][1]
+
+
+def test_transfer__run_token_by_approved_address__moves_and_clears_approval(
+    collectible, run_token, fan, friend, operator
+):
+    collectible.approve(operator, run_token, sender=fan)
+
+    collectible.transferFrom(fan, friend, run_token, sender=operator)
+
+    assert collectible.ownerOf(run_token) == friend.address
+    assert collectible.getApproved(run_token) == ZERO_ADDRESS
+    with reverts(
+        collectible.ERC721InsufficientApproval, operator=operator.address, tokenId=run_token
+    ):
+        collectible.transferFrom(friend, fan, run_token, sender=operator)
+
+
+def test_transfer__approved_then_moved_back__old_approval_not_revived(
+    collectible, free_token, fan, friend, operator
+):
+    collectible.approve(operator, free_token, sender=fan)
+    collectible.transferFrom(fan, friend, free_token, sender=fan)
+    collectible.transferFrom(friend, fan, free_token, sender=friend)
+
+    assert collectible.getApproved(free_token) == ZERO_ADDRESS
+    with reverts(
+        collectible.ERC721InsufficientApproval, operator=operator.address, tokenId=free_token
+    ):
+        collectible.transferFrom(fan, friend, free_token, sender=operator)
+
+
+def test_approve__again_after_a_transfer__new_approval_moves_it(
+    collectible, free_token, fan, friend, operator, stranger
+):
+    collectible.approve(operator, free_token, sender=fan)
+    collectible.transferFrom(fan, friend, free_token, sender=fan)
+
+    collectible.approve(stranger, free_token, sender=friend)
+    collectible.transferFrom(friend, fan, free_token, sender=stranger)
+
+    assert collectible.ownerOf(free_token) == fan.address
+    assert collectible.getApproved(free_token) == ZERO_ADDRESS
+
+
+def test_burn__approved_token__approval_gone_with_it(collectible, free_token, fan, operator):
+    collectible.approve(operator, free_token, sender=fan)
+
+    collectible.burn(free_token, sender=fan)
+
+    with reverts(collectible.ERC721NonexistentToken, tokenId=free_token):
+        collectible.getApproved(free_token)
+    with reverts(collectible.ERC721NonexistentToken, tokenId=free_token):
+        collectible.transferFrom(fan, operator, free_token, sender=operator)
+
+
 def test_transfer__by_approved_address__approval_is_spent(
     collectible, free_token, fan, friend, operator, stranger
 ):
