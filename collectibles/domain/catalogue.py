@@ -26,12 +26,12 @@ MAX_HOLD_SECONDS = 2**32 - 1
 
 
 MOTIFS = ("initials", "lantern", "plum-blossom", "court", "star", "tiger")
-"""What a drawn card shows (``collectibles.content.artwork`` draws each): the series' initials in a ring,
+"""What a drawn card shows (``collectibles.content.motifs`` draws each): the series' initials in a ring,
 red lanterns, a plum branch in blossom, a basketball court and ball, a star, a tiger's face on stripes."""
 LAYOUTS = ("framed", "full-bleed", "medal", "portrait")
-"""How a drawn card is composed: a frame over a rule with the motif between title and facts; the motif across
-the whole card under a title panel and a facts panel; a round medal on a ribbon; a framed picture window over
-a name plate."""
+"""How a drawn card is composed (``collectibles.content.layouts`` composes each): a frame over a rule with the
+motif between title and facts; the motif across the whole card under a title panel and a facts panel; a
+round medal on a ribbon; a framed picture window over a name plate."""
 
 THEME_KEYS = ("name", "base", "background", "accent", "highlight", "text", "motif", "layout")
 """Keys of a ``theme`` mapping in a catalogue."""

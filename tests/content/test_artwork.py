@@ -5,13 +5,9 @@ import io
 import pytest
 from PIL import Image
 
-from collectibles.content.artwork import (
-    CARD_SIZE,
-    Theme,
-    load_artwork,
-    render_card,
-    series_artwork,
-)
+from collectibles.content.artwork import load_artwork, render_card, series_artwork
+from collectibles.content.drawing import CARD_SIZE
+from collectibles.domain.catalogue import Theme
 from collectibles.domain.errors import InvalidArtwork
 from collectibles.domain.tokens import TransferPolicy
 
