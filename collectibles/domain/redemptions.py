@@ -12,6 +12,7 @@ reads it over JSON-RPC; the unit tests use a chain in memory that can be reorgan
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -122,6 +123,19 @@ class LedgerMissing(LedgerError):
         )
 
 
+class LedgerSchemaUnsupported(LedgerError):
+    """The ledger was written by a newer version of this program, with a schema this one cannot read."""
+
+    def __init__(self, path: object, version: int, supported: int):
+        self.path = path
+        self.version = version
+        self.supported = supported
+        super().__init__(
+            f"the ledger {path} has schema version {version}, newer than this program reads "
+            f"({supported}): nothing was changed; use the version of collectibles that wrote it"
+        )
+
+
 class LedgerMismatch(LedgerError):
     """The ledger belongs to another chain or contract: using it would mix two programmes' fulfilments."""
 
@@ -136,7 +150,65 @@ class LedgerMismatch(LedgerError):
         )
 
 
+class SettlementRefused(LedgerError):
+    """``settle`` was refused: only an orphaned fulfilment, not settled yet, can be settled, with a reason.
+    Nothing was changed."""
+
+
+class SettlementReasonEmpty(SettlementRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "a settlement needs a reason: say how its order was dealt with (--reason, e.g. "
+            '"order cancelled, refund 123"); nothing was changed'
+        )
+
+
+class FulfilmentUnknown(SettlementRefused):
+    def __init__(self, fulfilment_id: str, path: object):
+        self.fulfilment_id = fulfilment_id
+        self.path = path
+        super().__init__(
+            f"no fulfilment {fulfilment_id} in the ledger {path} (verify names the orphaned ones); "
+            "nothing was changed"
+        )
+
+
+class FulfilmentLive(SettlementRefused):
+    def __init__(self, fulfilment: Fulfilment):
+        self.fulfilment = fulfilment
+        r = fulfilment.redemption
+        super().__init__(
+            f"{fulfilment.fulfilment_id} is not orphaned (campaign {r.campaign_id} token {r.token_id} "
+            f"#{r.count}, block {r.block_number}): only an orphaned fulfilment can be settled (if its "
+            "block left the chain, run fulfil first); nothing was changed"
+        )
+
+
+class FulfilmentSettled(SettlementRefused):
+    def __init__(self, fulfilment_id: str, settlement: Settlement):
+        self.fulfilment_id = fulfilment_id
+        self.settlement = settlement
+        super().__init__(
+            f"{fulfilment_id} was already settled on {settlement.when()}: {settlement.reason}; "
+            "nothing was changed"
+        )
+
+
 # ---------------------------------------------------------------------------------------- reconciliation
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A person's record that an orphaned fulfilment was dealt with off chain (``ape run redemptions
+    settle``): after it, ``verify`` reports the fulfilment as settled instead of as a mismatch."""
+
+    reason: str
+    """What was done with its order, as the person wrote it (e.g. "order cancelled, refund 123")."""
+    settled_at: float
+    """When it was recorded (seconds since the epoch)."""
+
+    def when(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.settled_at))
 
 
 @dataclass(frozen=True)
@@ -148,6 +220,8 @@ class Fulfilment:
     fulfilled_at: float
     orphaned: str | None = None
     """Why the chain no longer holds the redemption (its block left in a reorganisation), else ``None``."""
+    settled: Settlement | None = None
+    """The open settlement of an orphaned fulfilment, else ``None``."""
 
 
 @dataclass
