@@ -236,6 +236,8 @@ class Reconciliation:
     """Redeemed on chain, no fulfilment in the ledger."""
     unredeemed: list[Fulfilment] = field(default_factory=list)
     """Fulfilled in the ledger, no such redemption on chain (e.g. its block left the chain)."""
+    settled: list[Fulfilment] = field(default_factory=list)
+    """Orphaned fulfilments, not on chain, that a person settled off chain: not a mismatch."""
     redemptions: int = 0
     fulfilments: int = 0
 
@@ -257,6 +259,15 @@ class Reconciliation:
             )
         return out
 
+    def settled_lines(self) -> list[str]:
+        """One line per settled orphan: its id, when and why (not mismatches)."""
+        return [
+            f"settled off chain: {f.fulfilment_id} for {f.redemption.describe()}, on "
+            f"{f.settled.when()}: {f.settled.reason}"
+            for f in self.settled
+            if f.settled is not None
+        ]
+
 
 def reconcile(
     chain: Iterable[Redemption],
@@ -270,8 +281,9 @@ def reconcile(
 
     A redemption and a fulfilment match when their content (key, holder, order) is the same: a transaction
     that moved to another block in a reorganisation is still the redemption that was fulfilled. Each side's
-    leftovers are the two kinds of mismatch. A fulfilment of a block after ``checked_to`` is judged only
-    if ``block_gone`` says the chain does not have its block (a ledger ahead of a chain that lost blocks).
+    leftovers are the two kinds of mismatch, except an orphaned fulfilment a person settled, which is listed
+    apart. A fulfilment of a block after ``checked_to`` is judged only if ``block_gone`` says the chain does
+    not have its block (a ledger ahead of a chain that lost blocks).
     """
     on_chain: dict[tuple[int, int, int, str, str], Redemption] = {}
     for redemption in chain:
@@ -288,6 +300,7 @@ def reconcile(
             or fulfilment.redemption.block_number <= checked_to
             or block_gone(fulfilment.redemption)
         ):
-            result.unredeemed.append(fulfilment)
+            settled = fulfilment.orphaned is not None and fulfilment.settled is not None
+            (result.settled if settled else result.unredeemed).append(fulfilment)
     result.unfulfilled = [r for c, r in on_chain.items() if c not in matched]
     return result
