@@ -3,10 +3,12 @@
 ape run redemptions fulfil --redemption 0x… [--confirmations N] [--ledger FILE]
 ape run redemptions fulfil --redemption 0x… --follow [--interval 5]       # the watcher
 ape run redemptions verify --redemption 0x… [--ledger FILE]               # exit 1 naming every mismatch
+ape run redemptions settle F-… --reason "order cancelled, refund 123"      # an orphan dealt with off chain
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from ape.api import ProviderAPI
 
     from collectibles.chain.redemptions import RpcRedemptions
-    from collectibles.domain.redemptions import Fulfilment
+    from collectibles.domain.redemptions import Fulfilment, Settlement
     from collectibles.domain.redemptions_fulfil import PassResult
     from collectibles.domain.redemptions_ledger import LedgerIdentity
 
@@ -38,6 +40,8 @@ CONTRACT = "CollectibleRedemption"
 LOCAL_CONFIRMATIONS, REMOTE_CONFIRMATIONS = 1, 12
 """The default ``--confirmations``: a local chain never reorganises; elsewhere a redemption pays for goods
 that are shipped, so it waits twelve blocks (the ledger still rewinds if a deeper reorganisation comes)."""
+SETTLE = "ape run redemptions settle {} --reason TEXT"
+"""How a person records an orphan's order dealt with off chain (the fulfilment id goes in the braces)."""
 
 redemption_option = click.option(
     "--redemption",
@@ -68,7 +72,8 @@ confirmations_option = click.option(
 
 @click.group(cls=Group)
 def cli() -> None:
-    """Fulfil benefit redemptions exactly once (fulfil, --follow) and reconcile them with the chain (verify)."""
+    """Fulfil benefit redemptions exactly once (fulfil, --follow), reconcile them with the chain (verify),
+    and record an orphaned fulfilment dealt with off chain (settle)."""
 
 
 @cli.command(cls=Command)
@@ -134,7 +139,13 @@ def fulfil(
     depth = confirmations or _default_confirmations(provider)
     # A watcher that runs until stopped keeps counts only; a bounded run also lists what it did (--json).
     listed = not follow or polls is not None
-    totals: dict[str, Any] = {"fulfilled": [], "orphaned": [], "passes": 0, "fulfilled_count": 0}
+    totals: dict[str, Any] = {
+        "fulfilled": [],
+        "orphaned": [],
+        "unsettled": [],
+        "passes": 0,
+        "fulfilled_count": 0,
+    }
     with ledger, cli_ctx.reported_errors():
         click.echo(
             f"Fulfilling redemptions of {source.address} into {path} ({depth} confirmations)"
@@ -150,6 +161,7 @@ def fulfil(
             if listed:
                 totals["fulfilled"] += [_as_dict(f) for f in result.fulfilled]
                 totals["orphaned"] += [_as_dict(f) for f in result.orphaned]
+                totals["unsettled"] += [_as_dict(f) for f in result.unsettled]
             totals["cursor"] = None if result.cursor is None else result.cursor.block
 
         if follow:
@@ -176,7 +188,7 @@ def verify(
     confirmations: int | None,
 ) -> None:
     """Reconcile the chain's redemptions with the ledger both ways; exit 1 naming every redemption not
-    fulfilled and every fulfilment not redeemed (e.g. its block left the chain)."""
+    fulfilled and every fulfilment not redeemed (e.g. its block left the chain), unless it was settled."""
     from collectibles.chain.redemptions import chain_of
     from collectibles.chain.redemptions import verify as reconcile_chain
     from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
@@ -192,7 +204,16 @@ def verify(
             )
     for line in check.lines():
         click.echo(line, err=True)
+    if any(f.orphaned for f in check.unredeemed):
+        click.echo(
+            f"once an orphan's order is dealt with off chain, record it: {SETTLE.format('FULFILMENT_ID')}",
+            err=True,
+        )
+    for line in check.settled_lines():
+        click.echo(line)
     verdict = "clean" if check.clean else f"{len(check.lines())} mismatch(es)"
+    if check.settled:
+        verdict += f", {len(check.settled)} orphan(s) settled off chain"
     click.echo(
         f"{check.redemptions} redemption(s) on chain up to block {check.checked_to}, "
         f"{check.fulfilments} fulfilment(s) in {path}: {verdict}"
@@ -205,11 +226,65 @@ def verify(
             "checked_to": check.checked_to,
             "unfulfilled": [_key(r) for r in check.unfulfilled],
             "unredeemed": [f.fulfilment_id for f in check.unredeemed],
+            "settled": [
+                {"fulfilment_id": f.fulfilment_id, **_settlement(f.settled)}
+                for f in check.settled
+                if f.settled is not None
+            ],
             "ledger": str(path),
         }
     )
     if not check.clean:
         raise SystemExit(1)  # not click's Exit: see scripts/verify.py
+
+
+@cli.command(cls=Command)
+@collectibles_cli_context()
+@click.argument("fulfilment_id", metavar="FULFILMENT_ID")
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    help='How its order was dealt with off chain, e.g. "order cancelled, refund 123".',
+)
+@redemption_option
+@ledger_option
+@json_option()
+def settle(
+    cli_ctx: CollectiblesContext,
+    provider: ProviderAPI,
+    fulfilment_id: str,
+    reason: str,
+    address: str | None,
+    ledger_path: Path | None,
+) -> None:
+    """Record in the ledger that the orphaned fulfilment FULFILMENT_ID (its redemption left the chain, and
+    verify names it) was dealt with off chain; verify then reports it as settled, not as a mismatch.
+
+    Only an orphaned fulfilment, not settled yet, can be settled, with a reason; anything else is refused
+    and nothing is changed. It takes the ledger's lock, as fulfil does (refused while a watcher runs). If
+    the redemption comes back on chain, fulfil revives the fulfilment, warns, and clears the settlement.
+    """
+    from collectibles.chain.redemptions import chain_of
+    from collectibles.domain.redemptions import SettlementReasonEmpty
+    from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+
+    with cli_ctx.reported_errors():
+        if not reason.strip():  # before the ledger is opened (an older one would be migrated)
+            raise SettlementReasonEmpty
+        source = _source(cli_ctx, provider, address)
+        chain_id, genesis = chain_of(source)
+        identity = LedgerIdentity(chain_id, genesis, source.address, 0)
+        path = ledger_path or _default_ledger(identity)
+        with RedemptionLedger.open(path, identity, create=False) as ledger:
+            settled = ledger.settle(fulfilment_id, reason)
+    assert settled.settled is not None
+    r = settled.redemption
+    click.echo(
+        f"settled {settled.fulfilment_id} (campaign {r.campaign_id} token {r.token_id} #{r.count}) on "
+        f"{settled.settled.when()}: {settled.settled.reason}"
+    )
+    cli_ctx.emit({**_as_dict(settled), "ledger": str(path)})
 
 
 # ------------------------------------------------------------------ helpers
@@ -282,7 +357,13 @@ def _as_dict(fulfilment: Fulfilment) -> dict[str, Any]:
         "block": r.block_number,
         "tx_hash": r.tx_hash,
         "orphaned": fulfilment.orphaned,
+        "settled": None if fulfilment.settled is None else _settlement(fulfilment.settled),
     }
+
+
+def _settlement(settlement: Settlement) -> dict[str, Any]:
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(settlement.settled_at))
+    return {"reason": settlement.reason, "settled_at": at}
 
 
 def _print_fulfilment(fulfilment: Fulfilment) -> None:
@@ -304,10 +385,21 @@ def _print_pass(result: PassResult, follow: bool) -> None:
         click.echo(
             f"WARNING: {fulfilment.fulfilment_id} (campaign {fulfilment.redemption.campaign_id} token "
             f"{fulfilment.redemption.token_id} #{fulfilment.redemption.count}) was fulfilled but "
-            f"{fulfilment.orphaned}; its order needs a person (verify names it until then)",
+            f"{fulfilment.orphaned}; its order needs a person, then `{SETTLE.format(fulfilment.fulfilment_id)}` "
+            "(verify names it until then)",
             err=True,
         )
-    if follow and not (result.fulfilled or result.orphaned or result.rewinds):
+    for fulfilment in result.unsettled:
+        r, settlement = fulfilment.redemption, fulfilment.settled
+        assert settlement is not None
+        click.echo(
+            f"WARNING: {fulfilment.fulfilment_id} (campaign {r.campaign_id} token {r.token_id} "
+            f"#{r.count}) had been settled off chain on {settlement.when()} ({settlement.reason}), but "
+            "its redemption is back on chain: the same fulfilment is live again (not a second one) "
+            "and its settlement is cleared; check its order",
+            err=True,
+        )
+    if follow and not (result.fulfilled or result.orphaned or result.unsettled or result.rewinds):
         return
     cursor = "none" if result.cursor is None else f"block {result.cursor.block}"
     click.echo(

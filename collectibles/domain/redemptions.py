@@ -12,6 +12,7 @@ reads it over JSON-RPC; the unit tests use a chain in memory that can be reorgan
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -122,6 +123,19 @@ class LedgerMissing(LedgerError):
         )
 
 
+class LedgerSchemaUnsupported(LedgerError):
+    """The ledger was written by a newer version of this program, with a schema this one cannot read."""
+
+    def __init__(self, path: object, version: int, supported: int):
+        self.path = path
+        self.version = version
+        self.supported = supported
+        super().__init__(
+            f"the ledger {path} has schema version {version}, newer than this program reads "
+            f"({supported}): nothing was changed; use the version of collectibles that wrote it"
+        )
+
+
 class LedgerMismatch(LedgerError):
     """The ledger belongs to another chain or contract: using it would mix two programmes' fulfilments."""
 
@@ -136,7 +150,65 @@ class LedgerMismatch(LedgerError):
         )
 
 
+class SettlementRefused(LedgerError):
+    """``settle`` was refused: only an orphaned fulfilment, not settled yet, can be settled, with a reason.
+    Nothing was changed."""
+
+
+class SettlementReasonEmpty(SettlementRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "a settlement needs a reason: say how its order was dealt with (--reason, e.g. "
+            '"order cancelled, refund 123"); nothing was changed'
+        )
+
+
+class FulfilmentUnknown(SettlementRefused):
+    def __init__(self, fulfilment_id: str, path: object):
+        self.fulfilment_id = fulfilment_id
+        self.path = path
+        super().__init__(
+            f"no fulfilment {fulfilment_id} in the ledger {path} (verify names the orphaned ones); "
+            "nothing was changed"
+        )
+
+
+class FulfilmentLive(SettlementRefused):
+    def __init__(self, fulfilment: Fulfilment):
+        self.fulfilment = fulfilment
+        r = fulfilment.redemption
+        super().__init__(
+            f"{fulfilment.fulfilment_id} is not orphaned (campaign {r.campaign_id} token {r.token_id} "
+            f"#{r.count}, block {r.block_number}): only an orphaned fulfilment can be settled (if its "
+            "block left the chain, run fulfil first); nothing was changed"
+        )
+
+
+class FulfilmentSettled(SettlementRefused):
+    def __init__(self, fulfilment_id: str, settlement: Settlement):
+        self.fulfilment_id = fulfilment_id
+        self.settlement = settlement
+        super().__init__(
+            f"{fulfilment_id} was already settled on {settlement.when()}: {settlement.reason}; "
+            "nothing was changed"
+        )
+
+
 # ---------------------------------------------------------------------------------------- reconciliation
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A person's record that an orphaned fulfilment was dealt with off chain (``ape run redemptions
+    settle``): after it, ``verify`` reports the fulfilment as settled instead of as a mismatch."""
+
+    reason: str
+    """What was done with its order, as the person wrote it (e.g. "order cancelled, refund 123")."""
+    settled_at: float
+    """When it was recorded (seconds since the epoch)."""
+
+    def when(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.settled_at))
 
 
 @dataclass(frozen=True)
@@ -148,6 +220,8 @@ class Fulfilment:
     fulfilled_at: float
     orphaned: str | None = None
     """Why the chain no longer holds the redemption (its block left in a reorganisation), else ``None``."""
+    settled: Settlement | None = None
+    """The open settlement of an orphaned fulfilment, else ``None``."""
 
 
 @dataclass
@@ -162,6 +236,8 @@ class Reconciliation:
     """Redeemed on chain, no fulfilment in the ledger."""
     unredeemed: list[Fulfilment] = field(default_factory=list)
     """Fulfilled in the ledger, no such redemption on chain (e.g. its block left the chain)."""
+    settled: list[Fulfilment] = field(default_factory=list)
+    """Orphaned fulfilments, not on chain, that a person settled off chain: not a mismatch."""
     redemptions: int = 0
     fulfilments: int = 0
 
@@ -183,6 +259,15 @@ class Reconciliation:
             )
         return out
 
+    def settled_lines(self) -> list[str]:
+        """One line per settled orphan: its id, when and why (not mismatches)."""
+        return [
+            f"settled off chain: {f.fulfilment_id} for {f.redemption.describe()}, on "
+            f"{f.settled.when()}: {f.settled.reason}"
+            for f in self.settled
+            if f.settled is not None
+        ]
+
 
 def reconcile(
     chain: Iterable[Redemption],
@@ -196,8 +281,9 @@ def reconcile(
 
     A redemption and a fulfilment match when their content (key, holder, order) is the same: a transaction
     that moved to another block in a reorganisation is still the redemption that was fulfilled. Each side's
-    leftovers are the two kinds of mismatch. A fulfilment of a block after ``checked_to`` is judged only
-    if ``block_gone`` says the chain does not have its block (a ledger ahead of a chain that lost blocks).
+    leftovers are the two kinds of mismatch, except an orphaned fulfilment a person settled, which is listed
+    apart. A fulfilment of a block after ``checked_to`` is judged only if ``block_gone`` says the chain does
+    not have its block (a ledger ahead of a chain that lost blocks).
     """
     on_chain: dict[tuple[int, int, int, str, str], Redemption] = {}
     for redemption in chain:
@@ -214,6 +300,7 @@ def reconcile(
             or fulfilment.redemption.block_number <= checked_to
             or block_gone(fulfilment.redemption)
         ):
-            result.unredeemed.append(fulfilment)
+            settled = fulfilment.orphaned is not None and fulfilment.settled is not None
+            (result.settled if settled else result.unredeemed).append(fulfilment)
     result.unfulfilled = [r for c, r in on_chain.items() if c not in matched]
     return result

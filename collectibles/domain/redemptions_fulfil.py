@@ -47,6 +47,9 @@ class PassResult:
     orphaned: list[Fulfilment] = field(default_factory=list)
     """Fulfilments whose redemption left the chain (a reorganisation), not back by the end of the pass."""
     revived: int = 0
+    unsettled: list[Fulfilment] = field(default_factory=list)
+    """Revived fulfilments that a person had settled as orphans (the settlement as it was, now cleared):
+    their orders need a person again."""
     duplicates: int = 0
     moved: int = 0
     rewinds: list[Rewound] = field(default_factory=list)
@@ -100,6 +103,7 @@ class Fulfiller:
             result.duplicates += applied.duplicates
             result.moved += applied.moved
             result.revived += len(applied.revived)
+            result.unsettled += applied.unsettled
             result.orphaned += applied.replaced
             back = {f.fulfilment_id for f in applied.revived}
             result.orphaned = [f for f in result.orphaned if f.fulfilment_id not in back]

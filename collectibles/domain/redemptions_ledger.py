@@ -18,7 +18,14 @@ the chain's hash at the cursor differs (a reorganisation below the cursor), :met
 newest checkpoint the chain still has (the start, if none), and every fulfilment above it is marked
 *orphaned*, with why: it does not stay fulfilled silently. Reading forward again then revives a
 fulfilment whose redemption is back on chain (the same content, perhaps in another block) instead of
-fulfilling it a second time; one that stays gone is reported by ``verify`` as fulfilled but not redeemed.
+fulfilling it a second time; one that stays gone is reported by ``verify`` as fulfilled but not redeemed
+until a person deals with its order and records it with :meth:`settle` (a settlement, with its reason and
+time). A settled fulfilment whose redemption comes back is revived all the same, and its settlement is
+cleared (kept, with when and why it was cleared: :mod:`~collectibles.domain.redemptions_schema`), because
+what the person settled (an order for a redemption the chain had dropped) no longer holds.
+
+The schema is versioned (``PRAGMA user_version``); :meth:`open` migrates an older ledger and refuses a newer
+one, :meth:`read` reads any version up to the current one without changing it.
 """
 
 from __future__ import annotations
@@ -28,68 +35,54 @@ import fcntl
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Self, TextIO
 
-from collectibles.domain import faults
+from collectibles.domain import faults, redemptions_schema
 from collectibles.domain.redemptions import (
     Fulfilment,
+    FulfilmentLive,
+    FulfilmentSettled,
+    FulfilmentUnknown,
     LedgerBusy,
     LedgerMismatch,
     LedgerMissing,
+    LedgerSchemaUnsupported,
     LedgerUnreadable,
     LedgerUnwritable,
     Redemption,
+    Settlement,
+    SettlementReasonEmpty,
     fulfilment_id,
 )
+from collectibles.domain.redemptions_schema import SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
 CHECKPOINTS_KEPT = 256
 """Checkpoints kept behind the cursor: a reorganisation deeper than that many ranges re-reads from the start."""
 
-_TABLES = """
-CREATE TABLE identity (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    chain_id INTEGER NOT NULL,
-    genesis_hash TEXT NOT NULL,
-    contract TEXT NOT NULL,
-    start_block INTEGER NOT NULL
-);
-CREATE TABLE cursor (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    block INTEGER NOT NULL,
-    block_hash TEXT
-);
-CREATE TABLE checkpoints (
-    block INTEGER PRIMARY KEY,
-    block_hash TEXT NOT NULL
-);
-CREATE TABLE fulfilments (
-    id INTEGER PRIMARY KEY,
-    fulfilment_id TEXT NOT NULL UNIQUE,
-    campaign_id TEXT NOT NULL,
-    token_id TEXT NOT NULL,
-    count INTEGER NOT NULL,
-    holder TEXT NOT NULL,
-    order_ref TEXT NOT NULL,
-    block_number INTEGER NOT NULL,
-    block_hash TEXT NOT NULL,
-    tx_hash TEXT NOT NULL,
-    log_index INTEGER NOT NULL,
-    fulfilled_at REAL NOT NULL,
-    orphaned TEXT
-);
-CREATE UNIQUE INDEX one_live_fulfilment ON fulfilments (campaign_id, token_id, count)
-    WHERE orphaned IS NULL;
-CREATE INDEX fulfilments_by_block ON fulfilments (block_number);
-"""
-# uint256 ids are stored as decimal text: SQLite's integers stop at 2**63.
-
-_COLUMNS = (
-    "campaign_id, token_id, holder, order_ref, count, block_number, block_hash, tx_hash, log_index,"
-    " fulfilment_id, fulfilled_at, orphaned"
+_FIELDS = (
+    "campaign_id",
+    "token_id",
+    "holder",
+    "order_ref",
+    "count",
+    "block_number",
+    "block_hash",
+    "tx_hash",
+    "log_index",
+    "fulfilment_id",
+    "fulfilled_at",
+    "orphaned",
 )
+_COLUMNS = ", ".join(_FIELDS)
+_SELECT = (
+    f"SELECT {', '.join('f.' + c for c in _FIELDS)}, s.reason, s.settled_at FROM fulfilments f"
+    " LEFT JOIN settlements s ON s.fulfilment_id = f.fulfilment_id AND s.cleared_at IS NULL"
+)
+"""A fulfilment with its open settlement, if any."""
+_SELECT_1 = f"SELECT {', '.join('f.' + c for c in _FIELDS)}, NULL, NULL FROM fulfilments f"
+"""The same of a version 1 ledger (read, not migrated), which has no settlements."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +115,8 @@ class Applied:
     """Events already fulfilled, now found in another block or transaction (the row follows them)."""
     revived: list[Fulfilment] = field(default_factory=list)
     """Orphaned fulfilments whose redemption is back on chain."""
+    unsettled: list[Fulfilment] = field(default_factory=list)
+    """Those of :attr:`revived` that a person had settled (as they were): their settlements are cleared."""
     replaced: list[Fulfilment] = field(default_factory=list)
     """Fulfilments orphaned because another redemption with their key took their place."""
 
@@ -155,17 +150,23 @@ class RedemptionLedger:
         self.path = path
         self._db = db
         self._lock = lock
+        self._select = _SELECT
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | Path, identity: LedgerIdentity) -> Self:
-        """Open (or create) the ledger at ``path`` for ``identity``'s fulfilments, holding its lock.
+    def open(cls, path: str | Path, identity: LedgerIdentity, *, create: bool = True) -> Self:
+        """Open (or, with ``create``, create) the ledger at ``path`` for ``identity``'s fulfilments, holding
+        its lock; an older schema is migrated.
 
         Raises :class:`LedgerMismatch` when the file records another chain or contract, :class:`LedgerBusy`
-        when another process holds it, :class:`LedgerUnwritable` when it cannot be created or written.
+        when another process holds it, :class:`LedgerUnwritable` when it cannot be created or written,
+        :class:`LedgerSchemaUnsupported` when a newer program wrote it, :class:`LedgerMissing` when there is
+        none and not ``create``.
         """
         path = Path(path)
+        if not create and not path.is_file():
+            raise LedgerMissing(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - held until close()
@@ -178,7 +179,7 @@ class RedemptionLedger:
             raise LedgerBusy(path) from None
         try:
             ledger = cls(path, _connect(path), lock)
-            ledger._prepare(identity)
+            ledger._prepare(identity, create)
         except BaseException:
             lock.close()
             raise
@@ -199,8 +200,13 @@ class RedemptionLedger:
         return ledger
 
     def _check_readable(self, identity: LedgerIdentity | None) -> None:
-        if self._version() != SCHEMA_VERSION:
-            raise LedgerUnreadable(self.path, "no redemption ledger tables, or a newer version")
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise LedgerSchemaUnsupported(self.path, version, SCHEMA_VERSION)
+        if version == 0:
+            raise LedgerUnreadable(self.path, "no redemption ledger tables")
+        if version == 1:  # read as it is: migrating is for the process holding the lock
+            self._select = _SELECT_1
         stored = self.identity()
         if stored is None:
             raise LedgerUnreadable(self.path, "it records no chain or contract")
@@ -213,16 +219,18 @@ class RedemptionLedger:
         except sqlite3.DatabaseError as err:
             raise LedgerUnreadable(self.path, str(err)) from None
 
-    def _prepare(self, identity: LedgerIdentity) -> None:
+    def _prepare(self, identity: LedgerIdentity, create: bool) -> None:
         version = self._version()
+        if version > SCHEMA_VERSION:
+            raise LedgerSchemaUnsupported(self.path, version, SCHEMA_VERSION)
         if version == 0:
             tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
                 raise LedgerUnreadable(self.path, "it holds other tables")
+            if not create:
+                raise LedgerUnreadable(self.path, "no redemption ledger tables")
             with self._transaction():
-                for statement in _TABLES.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+                redemptions_schema.create(self._db)
                 self._db.execute(
                     "INSERT INTO identity VALUES (1, ?, ?, ?, ?)",
                     (
@@ -232,9 +240,9 @@ class RedemptionLedger:
                         identity.start_block,
                     ),
                 )
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version != SCHEMA_VERSION:
-            raise LedgerUnreadable(self.path, f"schema version {version}, this program reads 1")
+        elif version < SCHEMA_VERSION:
+            with self._transaction():
+                redemptions_schema.migrate(self._db, version)
         stored = self.identity()
         assert stored is not None
         _check_identity(self.path, stored, identity)
@@ -281,7 +289,7 @@ class RedemptionLedger:
 
     def fulfilments(self) -> list[Fulfilment]:
         """Every fulfilment ever recorded (orphaned ones too), oldest first."""
-        rows = self._db.execute(f"SELECT {_COLUMNS} FROM fulfilments ORDER BY id").fetchall()
+        rows = self._db.execute(f"{self._select} ORDER BY f.id").fetchall()
         return [_fulfilment(row) for row in rows]
 
     # ------------------------------------------------------------------ writing
@@ -317,7 +325,9 @@ class RedemptionLedger:
 
     def _apply_one(self, identity: LedgerIdentity, event: Redemption, applied: Applied) -> None:
         key = (str(event.campaign_id), str(event.token_id), event.count)
-        live = self._row("orphaned IS NULL AND campaign_id = ? AND token_id = ? AND count = ?", key)
+        live = self._row(
+            "f.orphaned IS NULL AND f.campaign_id = ? AND f.token_id = ? AND f.count = ?", key
+        )
         if live is not None:
             if live.redemption.content == event.content:
                 if live.redemption.location == event.location:
@@ -333,9 +343,16 @@ class RedemptionLedger:
             )
             applied.replaced.append(live)
         ident = fulfilment_id(identity.chain_id, identity.contract, event)
-        gone = self._row("fulfilment_id = ?", (ident,))
+        gone = self._row("f.fulfilment_id = ?", (ident,))
         if gone is not None:  # orphaned by a rewind, and back on chain: the same fulfilment, once
             self._locate(ident, event, orphaned=None)
+            if gone.settled is not None:
+                self._db.execute(
+                    "UPDATE settlements SET cleared_at = ?, cleared = ?"
+                    " WHERE fulfilment_id = ? AND cleared_at IS NULL",
+                    (time.time(), f"its redemption is back on chain: {event.describe()}", ident),
+                )
+                applied.unsettled.append(gone)
             applied.revived.append(gone)
             return
         now = time.time()
@@ -368,7 +385,7 @@ class RedemptionLedger:
         assert cursor is not None
         assert identity is not None
         floor = identity.start_block - 1 if to is None else to.block
-        rows = self._rows("orphaned IS NULL AND block_number > ?", (floor,))
+        rows = self._rows("f.orphaned IS NULL AND f.block_number > ?", (floor,))
         with self._transaction():
             self._db.execute(
                 "UPDATE fulfilments SET orphaned = ? WHERE orphaned IS NULL AND block_number > ?",
@@ -388,6 +405,35 @@ class RedemptionLedger:
             [Fulfilment(r.redemption, r.fulfilment_id, r.fulfilled_at, reason) for r in rows],
         )
 
+    def settle(self, ident: str, reason: str, *, now: float | None = None) -> Fulfilment:
+        """Record that the orphaned fulfilment ``ident`` was dealt with off chain, with ``reason``, in one
+        transaction; the fulfilment, settled.
+
+        Raises (nothing changed) :class:`SettlementReasonEmpty` for a blank reason,
+        :class:`FulfilmentUnknown`, :class:`FulfilmentLive` for a fulfilment that is not orphaned (its
+        redemption is on chain, as far as the ledger knows) and :class:`FulfilmentSettled` for one settled
+        already.
+        """
+        if self._lock is None:
+            raise TypeError("settle writes: open the ledger with RedemptionLedger.open")
+        reason = reason.strip()
+        if not reason:
+            raise SettlementReasonEmpty
+        with self._transaction():
+            row = self._row("f.fulfilment_id = ?", (ident,))
+            if row is None:
+                raise FulfilmentUnknown(ident, self.path)
+            if row.orphaned is None:
+                raise FulfilmentLive(row)
+            if row.settled is not None:
+                raise FulfilmentSettled(ident, row.settled)
+            settlement = Settlement(reason, time.time() if now is None else now)
+            self._db.execute(
+                "INSERT INTO settlements (fulfilment_id, reason, settled_at) VALUES (?, ?, ?)",
+                (ident, settlement.reason, settlement.settled_at),
+            )
+        return replace(row, settled=settlement)
+
     # ------------------------------------------------------------------ plumbing
 
     def _row(self, where: str, params: tuple[object, ...]) -> Fulfilment | None:
@@ -395,9 +441,7 @@ class RedemptionLedger:
         return rows[0] if rows else None
 
     def _rows(self, where: str, params: tuple[object, ...]) -> list[Fulfilment]:
-        rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM fulfilments WHERE {where} ORDER BY id", params
-        )
+        rows = self._db.execute(f"{self._select} WHERE {where} ORDER BY f.id", params)
         return [_fulfilment(row) for row in rows]
 
     def _transaction(self) -> _Transaction:
@@ -458,7 +502,8 @@ def _check_identity(path: Path, stored: LedgerIdentity, given: LedgerIdentity) -
 
 
 def _fulfilment(row: tuple[object, ...]) -> Fulfilment:
-    campaign, token, holder, order, count, number, block_hash, tx, index, ident, at, orphaned = row
+    campaign, token, holder, order, count, number, block_hash, tx, index, ident, at, why = row[:12]
+    reason, settled_at = row[12:]
     redemption = Redemption(
         int(str(campaign)),
         int(str(token)),
@@ -471,5 +516,9 @@ def _fulfilment(row: tuple[object, ...]) -> Fulfilment:
         int(str(index)),
     )
     return Fulfilment(
-        redemption, str(ident), float(str(at)), None if orphaned is None else str(orphaned)
+        redemption,
+        str(ident),
+        float(str(at)),
+        None if why is None else str(why),
+        None if reason is None else Settlement(str(reason), float(str(settled_at))),
     )

@@ -1,6 +1,6 @@
 """collectibles/chain/redemptions.py on Anvil: Redeemed logs decoded and read in bounded ranges, the fulfilment
-loop against a real chain (a reorganisation made with a snapshot), and SIGKILLs at each crash point of a
-fulfilment run in another process: nothing fulfilled twice, nothing missed."""
+loop against a real chain (a reorganisation made with a snapshot; its orphan settled), and SIGKILLs at each
+crash point of a fulfilment run in another process: nothing fulfilled twice, nothing missed."""
 
 from __future__ import annotations
 
@@ -129,6 +129,29 @@ def test_fulfiller__on_anvil__fulfils_once_then_a_reorg_orphans_the_dropped_one(
     assert [f.redemption.count for f in after.orphaned] == [2]
     assert [f.redemption.count for f in check.unredeemed] == [2]
     assert check.unfulfilled == []
+
+
+def test_verify__on_anvil__settled_orphan_listed_apart_and_clean(
+    chain, source, identity, redeem, tokens, tmp_path
+):
+    redeem(tokens[1], 1)
+    with RedemptionLedger.open(tmp_path / "ledger.sqlite", identity) as ledger:
+        Fulfiller(ledger, source).run_once()
+        snapshot = chain.snapshot()
+        redeem(tokens[1], 2)
+        Fulfiller(ledger, source).run_once()
+        chain.restore(snapshot)
+        chain.mine(3)
+        [gone] = Fulfiller(ledger, source).run_once().orphaned
+        before = verify(ledger, source, 1)
+        ledger.settle(gone.fulfilment_id, "order cancelled, refund 123")
+
+        check = verify(ledger, source, 1)
+
+    assert [f.fulfilment_id for f in before.unredeemed] == [gone.fulfilment_id]
+    assert check.clean, check.lines()
+    assert [f.fulfilment_id for f in check.settled] == [gone.fulfilment_id]
+    assert check.settled_lines()[0].endswith("UTC: order cancelled, refund 123")
 
 
 CRASHING_RUN = """

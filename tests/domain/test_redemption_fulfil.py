@@ -270,3 +270,59 @@ def test_reconcile__fulfilled_after_the_cursor_and_missing__both_directions_name
     assert [f.redemption.key for f in check.unredeemed] == [(9, 99, 1)]
     assert check.lines()[0].startswith("redeemed but not fulfilled (after the ledger's cursor")
     assert check.lines()[1].startswith("fulfilled but not redeemed: F-")
+
+
+def test_run_once__settled_orphan_back_on_chain__revived_once_and_reported_unsettled(chain, ledger):
+    chain.mine_empty(2)
+    chain.mine((1, 11, 1))
+    Fulfiller(ledger, chain).run_once()
+    chain.reorg(2, "b")
+    chain.mine_empty(2)
+    [gone] = Fulfiller(ledger, chain).run_once().orphaned
+    ledger.settle(gone.fulfilment_id, "order cancelled, refund 123")
+    chain.mine((1, 11, 1))  # a later reorganisation brings the same transaction back
+
+    result = Fulfiller(ledger, chain).run_once()
+
+    assert (result.fulfilled, result.revived) == ([], 1)
+    assert [
+        (f.fulfilment_id, f.settled.reason if f.settled else None) for f in result.unsettled
+    ] == [(gone.fulfilment_id, "order cancelled, refund 123")]
+    [row] = ledger.fulfilments()
+    assert (row.fulfilment_id, row.orphaned, row.settled) == (gone.fulfilment_id, None, None)
+
+
+def test_reconcile__settled_orphan__listed_apart_not_a_mismatch(chain, ledger):
+    chain.mine((1, 11, 1))
+    chain.mine((1, 12, 1))
+    Fulfiller(ledger, chain).run_once()
+    chain.reorg(2, "b")
+    chain.mine_empty(1)
+    Fulfiller(ledger, chain).run_once()
+    [gone] = [f for f in ledger.fulfilments() if f.orphaned]
+    ledger.settle(gone.fulfilment_id, "order cancelled", now=1_700_000_000.0)
+
+    check = reconcile(chain.events(), ledger.fulfilments(), checked_to=chain.head(), cursor=2)
+
+    assert check.clean
+    assert (check.lines(), [f.fulfilment_id for f in check.settled]) == ([], [gone.fulfilment_id])
+    assert check.settled_lines() == [
+        f"settled off chain: {gone.fulfilment_id} for {gone.redemption.describe()}, on "
+        "2023-11-14 22:13:20 UTC: order cancelled"
+    ]
+
+
+def test_reconcile__orphan_not_settled_beside_a_settled_one__still_a_mismatch(chain, ledger):
+    chain.mine((1, 11, 1), (1, 12, 1))
+    Fulfiller(ledger, chain).run_once()
+    chain.reorg(1, "b")
+    chain.mine_empty(1)
+    Fulfiller(ledger, chain).run_once()
+    settled, unsettled = ledger.fulfilments()
+    ledger.settle(settled.fulfilment_id, "order cancelled")
+
+    check = reconcile(chain.events(), ledger.fulfilments(), checked_to=chain.head(), cursor=1)
+
+    assert not check.clean
+    assert [f.fulfilment_id for f in check.settled] == [settled.fulfilment_id]
+    assert [f.fulfilment_id for f in check.unredeemed] == [unsettled.fulfilment_id]

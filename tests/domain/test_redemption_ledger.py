@@ -1,4 +1,5 @@
-"""collectibles/domain/redemptions_ledger.py: one fulfilment per redemption, committed with the cursor."""
+"""collectibles/domain/redemptions_ledger.py: one fulfilment per redemption, committed with the cursor; an
+orphaned fulfilment settled by a person, once, and its settlement cleared if its redemption comes back."""
 
 import sqlite3
 
@@ -6,12 +7,16 @@ import pytest
 
 from collectibles.domain import faults
 from collectibles.domain.redemptions import (
+    FulfilmentLive,
+    FulfilmentSettled,
+    FulfilmentUnknown,
     LedgerBusy,
     LedgerMismatch,
     LedgerMissing,
     LedgerUnreadable,
     LedgerUnwritable,
     Redemption,
+    SettlementReasonEmpty,
     fulfilment_id,
 )
 from collectibles.domain.redemptions_ledger import Cursor, LedgerIdentity, RedemptionLedger
@@ -221,3 +226,138 @@ def test_rewind__killed_inside_the_transaction__cursor_and_rows_as_before(
     with RedemptionLedger.read(path) as other:
         assert other.cursor() == Cursor(8, "0xb8")
         assert [f.orphaned for f in other.fulfilments()] == [None, None]
+
+
+@pytest.fixture
+def orphan(ledger):
+    """The id of a fulfilment orphaned by a rewind (its redemption's block left the chain)."""
+    ledger.apply([event(block=6, block_hash="0xb6")], 8, "0xb8")
+    ledger.rewind(None, "its block left the chain")
+    return fulfilment_id(31337, CONTRACT, event())
+
+
+def settlements(path):
+    """Every settlement row, open or cleared, as another process reads it: (id, reason, why cleared)."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(
+            "SELECT fulfilment_id, reason, cleared FROM settlements ORDER BY id"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def test_settle__orphaned_fulfilment__reason_and_time_committed_still_orphaned(
+    ledger, path, orphan
+):
+    settled = ledger.settle(orphan, "  order cancelled, refund 123 ", now=1_700_000_000.0)
+
+    assert settled.settled is not None
+    assert (settled.settled.reason, settled.settled.when()) == (
+        "order cancelled, refund 123",
+        "2023-11-14 22:13:20 UTC",
+    )
+    with RedemptionLedger.read(path) as other:  # what verify sees
+        [row] = other.fulfilments()
+    assert (row.orphaned, row.settled) == ("its block left the chain", settled.settled)
+
+
+def test_settle__live_fulfilment__refused_nothing_recorded(ledger, path):
+    ledger.apply([event()], 9, "0xb9")
+    ident = fulfilment_id(31337, CONTRACT, event())
+
+    with pytest.raises(FulfilmentLive, match=f"{ident} is not orphaned .*run fulfil first"):
+        ledger.settle(ident, "order cancelled")
+
+    assert settlements(path) == []
+
+
+def test_settle__unknown_id__refused_names_id_and_ledger(ledger, path, orphan):
+    with pytest.raises(
+        FulfilmentUnknown, match=r"no fulfilment F-0+ in the ledger .*ledger\.sqlite"
+    ):
+        ledger.settle("F-" + "0" * 20, "order cancelled")
+
+    assert settlements(path) == []
+
+
+def test_settle__settled_already__refused_saying_when_and_why(ledger, path, orphan):
+    ledger.settle(orphan, "order cancelled, refund 123", now=1_700_000_000.0)
+
+    with pytest.raises(
+        FulfilmentSettled,
+        match=f"{orphan} was already settled on 2023-11-14 22:13:20 UTC: order cancelled, refund 123",
+    ):
+        ledger.settle(orphan, "shipped after all")
+
+    assert [r[1] for r in settlements(path)] == ["order cancelled, refund 123"]
+
+
+@pytest.mark.parametrize("reason", ["", "   \t"])
+def test_settle__blank_reason__refused_nothing_recorded(ledger, path, orphan, reason):
+    with pytest.raises(SettlementReasonEmpty, match="a settlement needs a reason"):
+        ledger.settle(orphan, reason)
+
+    assert settlements(path) == []
+
+
+def test_settle__ledger_opened_to_read__refused(ledger, path, orphan):
+    with RedemptionLedger.read(path) as reader, pytest.raises(TypeError, match="open the ledger"):
+        reader.settle(orphan, "order cancelled")
+
+
+def test_apply__settled_orphan_back_on_chain__revived_once_settlement_cleared_but_kept(
+    ledger, path, orphan
+):
+    ledger.settle(orphan, "order cancelled, refund 123")
+
+    again = ledger.apply([event(block=7, block_hash="0xc7")], 8, "0xc8")
+
+    assert again.fulfilled == []
+    assert [f.fulfilment_id for f in again.revived] == [orphan]
+    assert [f.settled.reason for f in again.unsettled if f.settled] == [
+        "order cancelled, refund 123"
+    ]
+    [row] = ledger.fulfilments()
+    assert (row.fulfilment_id, row.orphaned, row.settled) == (orphan, None, None)
+    [(ident, reason, cleared)] = settlements(
+        path
+    )  # cleared, not deleted: what the person did stays
+    assert (ident, reason) == (orphan, "order cancelled, refund 123")
+    assert (cleared or "").startswith("its redemption is back on chain: campaign 1 token 1000001")
+
+
+def test_settle__revived_then_orphaned_again__settled_anew(ledger, path, orphan):
+    ledger.settle(orphan, "order cancelled")
+    ledger.apply([event(block=7, block_hash="0xc7")], 8, "0xc8")
+    ledger.rewind(None, "its block left the chain again")
+
+    ledger.settle(orphan, "order cancelled again")
+
+    [row] = ledger.fulfilments()
+    assert row.settled is not None
+    assert row.settled.reason == "order cancelled again"
+    assert [(reason, cleared is None) for _, reason, cleared in settlements(path)] == [
+        ("order cancelled", False),
+        ("order cancelled again", True),
+    ]
+
+
+def test_schema__second_open_settlement__refused_by_sqlite(ledger, path, orphan):
+    ledger.settle(orphan, "order cancelled")
+    raw = sqlite3.connect(path)
+
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        raw.execute(
+            "INSERT INTO settlements (fulfilment_id, reason, settled_at) VALUES (?, 'again', 0)",
+            (orphan,),
+        )
+
+
+def test_open__without_create_and_no_ledger__missing_and_nothing_created(tmp_path):
+    path = tmp_path / "redemptions" / "absent.sqlite"
+
+    with pytest.raises(LedgerMissing, match="no redemption ledger at"):
+        RedemptionLedger.open(path, IDENTITY, create=False)
+
+    assert not path.parent.exists()

@@ -1,7 +1,10 @@
 """scripts/redemptions.py: `fulfil` records each redemption once (a rerun adds nothing), `--follow` polls,
-`verify` is clean or exits 1 naming each mismatch in either direction, and bad inputs are one line and exit 1."""
+`verify` is clean or exits 1 naming each mismatch in either direction, `settle` records an orphan dealt with
+off chain (then verify is clean again) and refuses anything else, and bad inputs are one line and exit 1."""
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 from eth_utils import keccak
@@ -125,6 +128,7 @@ def test_fulfil__after_that_reorg__warns_the_fulfilment_is_orphaned(run, redeem,
     assert result.exit_code == 0, result.output
     assert "reorganisation: the chain no longer has block" in result.output
     assert "#2) was fulfilled but its block left the chain" in result.output
+    assert "then `ape run redemptions settle F-" in result.output
 
 
 def test_fulfil__follow_with_polls__each_pass_picks_up_new_redemptions(run, redeem, last_json):
@@ -180,3 +184,151 @@ def test_verify__no_ledger_yet__says_run_fulfil_first(run):
 
     assert result.exit_code == 1
     assert "no redemption ledger at" in result.output
+
+
+@pytest.fixture
+def orphan(run, redeem, chain, last_json):
+    """Redemption #2 fulfilled, then its block dropped by a reorganisation (a snapshot reverted) that the
+    ledger followed: its orphaned fulfilment's id, and the signed transaction that had redeemed it."""
+    redeem(1)
+    snapshot = chain.snapshot()
+    receipt = redeem(2)
+    run("fulfil")
+    chain.restore(snapshot)
+    chain.mine(2)
+    orphaned = last_json(run("fulfil", "--json"))["orphaned"]
+    assert [f["count"] for f in orphaned] == [2]
+    return orphaned[0]["fulfilment_id"], receipt.transaction.serialize_transaction()
+
+
+def settlement_rows(path):
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT fulfilment_id, reason, cleared FROM settlements").fetchall()
+    finally:
+        db.close()
+
+
+def test_settle__orphan_of_a_reorg__verify_exit_0_reports_it_settled(run, orphan, last_json):
+    ident, _ = orphan
+    before = run("verify")
+
+    settled = run("settle", ident, "--reason", "order cancelled, refund 123", "--json")
+    result = run("verify", "--json")
+
+    assert before.exit_code == 1
+    assert settled.exit_code == 0, settled.output
+    assert f"settled {ident} (campaign 1 token" in settled.output
+    assert last_json(settled)["settled"]["reason"] == "order cancelled, refund 123"
+    assert result.exit_code == 0, result.output
+    assert f"settled off chain: {ident} for campaign 1 token" in result.output
+    assert ": order cancelled, refund 123" in result.output
+    assert "clean, 1 orphan(s) settled off chain" in result.output
+    report = last_json(result)
+    assert (report["clean"], report["unredeemed"]) == (True, [])
+    assert [(s["fulfilment_id"], s["reason"]) for s in report["settled"]] == [
+        (ident, "order cancelled, refund 123")
+    ]
+    assert report["settled"][0]["settled_at"].endswith("Z")
+
+
+def test_verify__orphan_not_settled__exit_1_says_how_to_settle_it(run, orphan):
+    ident, _ = orphan
+
+    result = run("verify")
+
+    assert result.exit_code == 1
+    assert f"fulfilled but not redeemed: {ident}" in result.output
+    assert "record it: ape run redemptions settle FULFILMENT_ID --reason TEXT" in result.output
+
+
+def test_settle__live_fulfilment__one_line_exit_1_nothing_recorded(
+    run, redeem, last_json, tmp_path
+):
+    redeem(1)
+    [live] = last_json(run("fulfil", "--json"))["fulfilled"]
+
+    result = run("settle", live["fulfilment_id"], "--reason", "order cancelled")
+
+    assert result.exit_code == 1
+    assert f"{live['fulfilment_id']} is not orphaned" in result.output
+    assert settlement_rows(tmp_path / "ledger.sqlite") == []
+
+
+def test_settle__settled_already__exit_1_says_when_and_why(run, orphan, tmp_path):
+    ident, _ = orphan
+    run("settle", ident, "--reason", "order cancelled, refund 123")
+
+    result = run("settle", ident, "--reason", "shipped after all")
+
+    assert result.exit_code == 1
+    assert f"{ident} was already settled on 20" in result.output
+    assert "UTC: order cancelled, refund 123; nothing was changed" in result.output
+    assert [r[1] for r in settlement_rows(tmp_path / "ledger.sqlite")] == [
+        "order cancelled, refund 123"
+    ]
+
+
+@pytest.mark.parametrize("reason", ["", "  "])
+def test_settle__empty_reason__exit_1_nothing_recorded(run, orphan, tmp_path, reason):
+    ident, _ = orphan
+
+    result = run("settle", ident, "--reason", reason)
+
+    assert result.exit_code == 1
+    assert "a settlement needs a reason" in result.output
+    assert settlement_rows(tmp_path / "ledger.sqlite") == []
+
+
+def test_settle__unknown_id__exit_1_names_it(run, orphan):
+    result = run("settle", "F-" + "0" * 20, "--reason", "order cancelled", "--json")
+
+    assert result.exit_code == 1
+    assert f"no fulfilment F-{'0' * 20} in the ledger" in result.output
+
+
+def test_settle__while_a_watcher_holds_the_ledger__refused_busy(run, orphan, redemption, tmp_path):
+    from collectibles.domain.redemptions_ledger import RedemptionLedger
+
+    ident, _ = orphan
+    path = tmp_path / "ledger.sqlite"
+    with RedemptionLedger.read(path) as reader:
+        identity = reader.identity()
+    with RedemptionLedger.open(path, identity):  # what a running watcher holds
+        result = run("settle", ident, "--reason", "order cancelled")
+
+    assert result.exit_code == 1
+    assert "another fulfilment process (a watcher?) holds the ledger" in result.output
+    assert settlement_rows(path) == []
+
+
+def test_settle__no_ledger_yet__says_run_fulfil_first_creates_none(run, tmp_path):
+    result = run("settle", "F-" + "0" * 20, "--reason", "order cancelled")
+
+    assert result.exit_code == 1
+    assert "no redemption ledger at" in result.output
+    assert not (tmp_path / "ledger.sqlite").exists()
+
+
+def test_fulfil__settled_orphan_back_on_chain__same_fulfilment_revived_with_a_warning(
+    run, orphan, chain, last_json, tmp_path
+):
+    ident, signed = orphan
+    run("settle", ident, "--reason", "order cancelled, refund 123")
+    chain.provider.web3.eth.send_raw_transaction(signed)  # the dropped transaction is mined again
+    chain.mine(1)
+
+    result = run("fulfil", "--json")
+    check = run("verify", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert f"WARNING: {ident} (campaign 1 token" in result.output
+    assert "had been settled off chain on 20" in result.output
+    assert "its redemption is back on chain" in result.output
+    assert last_json(result)["fulfilled"] == []
+    assert [f["fulfilment_id"] for f in last_json(result)["unsettled"]] == [ident]
+    assert check.exit_code == 0, check.output
+    assert (last_json(check)["fulfilments"], last_json(check)["settled"]) == (2, [])
+    [(_, reason, cleared)] = settlement_rows(tmp_path / "ledger.sqlite")
+    assert reason == "order cancelled, refund 123"
+    assert (cleared or "").startswith("its redemption is back on chain")
