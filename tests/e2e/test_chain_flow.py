@@ -37,6 +37,14 @@ def stop(process):
     process.wait(timeout=60)
 
 
+def mined(url, tx):
+    deadline = time.monotonic() + 30
+    while rpc(url, "eth_getTransactionReceipt", tx) is None:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{tx} was not mined within 30 s")
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("kind", ["anvil", "ganache"])
 def test_make_chain__restart__state_kept(kind, tmp_path):
     port = free_port()
@@ -44,6 +52,8 @@ def test_make_chain__restart__state_kept(kind, tmp_path):
     try:
         sender = rpc(url, "eth_accounts")[0]
         tx = rpc(url, "eth_sendTransaction", {"from": sender, "to": FAN, "value": hex(12345)})
+        # Anvil answers with the hash before its automine has made the block: wait for the receipt.
+        mined(url, tx)
         balance = rpc(url, "eth_getBalance", FAN, "latest")
         genesis = rpc(url, "eth_getBlockByNumber", "0x0", False)["hash"]
     finally:
