@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collectibles.chain.redemptions import RpcRedemptions
     from collectibles.domain.redemptions import Fulfilment, Settlement
     from collectibles.domain.redemptions_fulfil import PassResult
-    from collectibles.domain.redemptions_ledger import LedgerIdentity
+    from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
 LEDGER_ROOT = PROJECT_ROOT / "redemptions"
 """Where ledgers live by default: outside .build/, which `make clean` and Ape may wipe."""
@@ -191,7 +191,8 @@ def verify(
     fulfilled and every fulfilment not redeemed (e.g. its block left the chain), unless it was settled."""
     from collectibles.chain.redemptions import chain_of
     from collectibles.chain.redemptions import verify as reconcile_chain
-    from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+    from collectibles.domain.redemptions_ledger import RedemptionLedger
+    from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
     with cli_ctx.reported_errors():
         source = _source(cli_ctx, provider, address)
@@ -267,7 +268,8 @@ def settle(
     """
     from collectibles.chain.redemptions import chain_of
     from collectibles.domain.redemptions import SettlementReasonEmpty
-    from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+    from collectibles.domain.redemptions_ledger import RedemptionLedger
+    from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
     with cli_ctx.reported_errors():
         if not reason.strip():  # before the ledger is opened (an older one would be migrated)
@@ -318,7 +320,7 @@ def _identity(
 ) -> LedgerIdentity:
     """The ledger's identity; the start block is looked up (bisection) only when a new ledger needs it."""
     from collectibles.chain.redemptions import chain_of, deployment_block
-    from collectibles.domain.redemptions_ledger import LedgerIdentity
+    from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
     chain_id, genesis = chain_of(source)
     identity = LedgerIdentity(chain_id, genesis, source.address, from_block or 0)

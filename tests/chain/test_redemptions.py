@@ -23,7 +23,8 @@ from collectibles.chain.redemptions import (
 )
 from collectibles.domain.faults import CRASH_ENV
 from collectibles.domain.redemptions_fulfil import Fulfiller
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = 1
@@ -159,7 +160,8 @@ import sys
 from web3 import HTTPProvider
 from collectibles.chain.redemptions import RpcRedemptions
 from collectibles.domain.redemptions_fulfil import Fulfiller
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
 url, address, path, chain_id, genesis, start = sys.argv[1:]
 source = RpcRedemptions(HTTPProvider(url), address)

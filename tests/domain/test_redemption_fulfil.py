@@ -7,7 +7,8 @@ import pytest
 
 from collectibles.domain.redemptions import Redemption, reconcile
 from collectibles.domain.redemptions_fulfil import Fulfiller
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
 HOLDER = "0x" + "ab" * 20
 IDENTITY = LedgerIdentity(31337, "0x" + "11" * 32, "0x" + "cd" * 20, 1)
