@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from collectibles.domain import faults
 from collectibles.domain.errors import CollectiblesError
@@ -55,6 +56,44 @@ class PassResult:
     rewinds: list[Rewound] = field(default_factory=list)
     ranges: int = 0
     cursor: Cursor | None = None
+
+
+@dataclass
+class FulfilTotals:
+    """What the passes of one run did, for ``fulfil --json``: the counts always, and the fulfilments
+    themselves only when ``listed`` (a watcher that runs until stopped would keep every one of them)."""
+
+    listed: bool = True
+    passes: int = 0
+    fulfilled_count: int = 0
+    fulfilled: list[Fulfilment] = field(default_factory=list)
+    orphaned: list[Fulfilment] = field(default_factory=list)
+    unsettled: list[Fulfilment] = field(default_factory=list)
+    cursor: Cursor | None = None
+    """The ledger's cursor after the last pass."""
+
+    def add(self, result: PassResult) -> None:
+        self.passes += 1
+        self.fulfilled_count += len(result.fulfilled)
+        if self.listed:
+            self.fulfilled += result.fulfilled
+            self.orphaned += result.orphaned
+            self.unsettled += result.unsettled
+        self.cursor = result.cursor
+
+    def as_dict(self) -> dict[str, Any]:
+        """The totals as JSON-ready values; ``cursor`` (a block number, ``None`` before the first range)
+        only once a pass has run."""
+        totals: dict[str, Any] = {
+            "fulfilled": [f.as_dict() for f in self.fulfilled],
+            "orphaned": [f.as_dict() for f in self.orphaned],
+            "unsettled": [f.as_dict() for f in self.unsettled],
+            "passes": self.passes,
+            "fulfilled_count": self.fulfilled_count,
+        }
+        if self.passes:
+            totals["cursor"] = None if self.cursor is None else self.cursor.block
+        return totals
 
 
 class Fulfiller:

@@ -45,8 +45,8 @@ from collectibles.domain.redemptions import (
     FulfilmentUnknown,
     Redemption,
     Settlement,
-    SettlementReasonEmpty,
     fulfilment_id,
+    settlement_reason,
 )
 from collectibles.domain.redemptions_ledger_file import LedgerFile, LedgerIdentity
 
@@ -305,9 +305,7 @@ class RedemptionLedger:
         """
         if not self._file.writable:
             raise TypeError("settle writes: open the ledger with RedemptionLedger.open")
-        reason = reason.strip()
-        if not reason:
-            raise SettlementReasonEmpty
+        reason = settlement_reason(reason)
         with self._transaction():
             row = self._row("f.fulfilment_id = ?", (ident,))
             if row is None:

@@ -1,4 +1,4 @@
-"""The fulfilment ledger's SQLite file: whose it is and how it is opened.
+"""The fulfilment ledger's SQLite file: whose it is, where it lives by default, and how it is opened.
 
 :class:`LedgerFile` is what :class:`~collectibles.domain.redemptions_ledger.RedemptionLedger` stands on, as
 the airdrop's :class:`~collectibles.chain.airdrop.store.JournalFile` is what its journal stands on. A writer
@@ -47,6 +47,13 @@ class LedgerIdentity:
     genesis_hash: str
     contract: str
     start_block: int
+
+
+def default_ledger_path(root: str | Path, identity: LedgerIdentity) -> Path:
+    """One ledger per chain and contract under ``root`` (the script uses ``redemptions/``)."""
+    return (
+        Path(root) / f"{identity.chain_id}-{identity.genesis_hash[2:10]}-{identity.contract}.sqlite"
+    )
 
 
 class LedgerFile:

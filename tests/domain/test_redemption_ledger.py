@@ -16,6 +16,7 @@ from collectibles.domain.redemptions import (
     Redemption,
     SettlementReasonEmpty,
     fulfilment_id,
+    settlement_reason,
 )
 from collectibles.domain.redemptions_ledger import Cursor, RedemptionLedger
 from collectibles.domain.redemptions_ledger_file import LedgerIdentity
@@ -263,6 +264,12 @@ def test_settle__blank_reason__refused_nothing_recorded(ledger, path, orphan, re
         ledger.settle(orphan, reason)
 
     assert settlements(path) == []
+
+
+def test_settlement_reason__padded_text__stripped_and_blank_refused():
+    assert settlement_reason("  order cancelled\t") == "order cancelled"
+    with pytest.raises(SettlementReasonEmpty, match="a settlement needs a reason"):
+        settlement_reason(" \n ")
 
 
 def test_settle__ledger_opened_to_read__refused(ledger, path, orphan):

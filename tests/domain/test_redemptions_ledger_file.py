@@ -1,6 +1,6 @@
 """collectibles/domain/redemptions_ledger_file.py: a ledger file is opened for its own chain and contract only,
 by one writer at a time; a file that is not a ledger, a path that cannot hold one and a missing ledger are each
-refused with a line that says so."""
+refused with a line that says so; each chain and contract has its own default file."""
 
 import sqlite3
 
@@ -13,7 +13,11 @@ from collectibles.domain.redemptions import (
     LedgerUnreadable,
     LedgerUnwritable,
 )
-from collectibles.domain.redemptions_ledger_file import LedgerFile, LedgerIdentity
+from collectibles.domain.redemptions_ledger_file import (
+    LedgerFile,
+    LedgerIdentity,
+    default_ledger_path,
+)
 
 CONTRACT = "0x" + "cd" * 20
 IDENTITY = LedgerIdentity(31337, "0x" + "11" * 32, CONTRACT, 1)
@@ -121,3 +125,12 @@ def test_open__without_create_and_no_ledger__missing_and_nothing_created(tmp_pat
         LedgerFile.open(path, IDENTITY, create=False)
 
     assert not path.parent.exists()
+
+
+def test_default_ledger_path__chain_genesis_and_contract__one_file_each(tmp_path):
+    other = LedgerIdentity(31337, IDENTITY.genesis_hash, "0x" + "ef" * 20, 1)
+
+    path = default_ledger_path(tmp_path / "redemptions", IDENTITY)
+
+    assert path == tmp_path / "redemptions" / f"31337-11111111-{CONTRACT}.sqlite"
+    assert default_ledger_path(tmp_path / "redemptions", other) != path
