@@ -54,12 +54,15 @@ def test_open__ledger_of_another_chain__mismatch(writer, path):
 
 def test_open__refused_for_another_contract__lock_released_for_the_next_writer(writer, path):
     writer.close()
-    with pytest.raises(LedgerMismatch):
+    # `refused` is kept to the end: its traceback holds the refused open's frame, lock and all, so only
+    # open() closing the lock (not the garbage collector) lets the next writer in.
+    with pytest.raises(LedgerMismatch) as refused:
         LedgerFile.open(path, LedgerIdentity(31337, IDENTITY.genesis_hash, "0x" + "ef" * 20, 1))
 
     again = LedgerFile.open(path, IDENTITY)
 
     assert (again.writable, again.identity()) == (True, IDENTITY)
+    assert refused.value.what == "contract"
     again.close()
 
 
