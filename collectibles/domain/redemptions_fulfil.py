@@ -5,7 +5,8 @@ Before every range the cursor's block hash is compared with the chain's: a diffe
 there) is a reorganisation below the cursor, and the ledger rewinds to the newest checkpoint the chain still
 has (:meth:`~collectibles.domain.redemptions_ledger.RedemptionLedger.rewind`) before reading on. A range is
 taken only if its last block kept its hash while its logs were read, so a range is never recorded half from
-one fork and half from another. ``--follow`` is the same pass, repeated: one cursor, one code path.
+one fork and half from another. ``--follow`` is the same pass, repeated: one cursor, one code path;
+:class:`FulfilTotals` adds a run's passes up for ``fulfil --json``.
 
 Crash points (``COLLECTIBLES_CRASH_AT``, :mod:`~collectibles.domain.faults`): ``redemption_after_read`` (a
 range read, nothing committed), ``redemption_in_transaction`` (fulfilments inserted, not committed; in the
