@@ -8,9 +8,8 @@ ape run redemptions settle F-… --reason "order cancelled, refund 123"      # a
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,9 +28,8 @@ if TYPE_CHECKING:
     from ape.api import ProviderAPI
 
     from collectibles.chain.redemptions import RpcRedemptions
-    from collectibles.domain.redemptions import Fulfilment, Settlement
+    from collectibles.domain.redemptions import Fulfilment
     from collectibles.domain.redemptions_fulfil import PassResult
-    from collectibles.domain.redemptions_ledger import LedgerIdentity
 
 LEDGER_ROOT = PROJECT_ROOT / "redemptions"
 """Where ledgers live by default: outside .build/, which `make clean` and Ape may wipe."""
@@ -128,24 +126,17 @@ def fulfil(
     twice. A reorganisation below the cursor rewinds the ledger; a fulfilment whose redemption left the
     chain is reported here and by verify.
     """
-    from collectibles.domain.redemptions_fulfil import Fulfiller
+    from collectibles.chain.redemptions import ledger_for
+    from collectibles.domain.redemptions_fulfil import Fulfiller, FulfilTotals
     from collectibles.domain.redemptions_ledger import RedemptionLedger
 
     with cli_ctx.reported_errors():
         source = _source(cli_ctx, provider, address)
-        identity = _identity(source, ledger_path, from_block)
-        path = ledger_path or _default_ledger(identity)
+        identity, path = ledger_for(source, LEDGER_ROOT, ledger_path, from_block)
         ledger = RedemptionLedger.open(path, identity)
     depth = confirmations or _default_confirmations(provider)
     # A watcher that runs until stopped keeps counts only; a bounded run also lists what it did (--json).
-    listed = not follow or polls is not None
-    totals: dict[str, Any] = {
-        "fulfilled": [],
-        "orphaned": [],
-        "unsettled": [],
-        "passes": 0,
-        "fulfilled_count": 0,
-    }
+    totals = FulfilTotals(listed=not follow or polls is not None)
     with ledger, cli_ctx.reported_errors():
         click.echo(
             f"Fulfilling redemptions of {source.address} into {path} ({depth} confirmations)"
@@ -156,13 +147,7 @@ def fulfil(
 
         def report(result: PassResult) -> None:
             _print_pass(result, follow)
-            totals["passes"] += 1
-            totals["fulfilled_count"] += len(result.fulfilled)
-            if listed:
-                totals["fulfilled"] += [_as_dict(f) for f in result.fulfilled]
-                totals["orphaned"] += [_as_dict(f) for f in result.orphaned]
-                totals["unsettled"] += [_as_dict(f) for f in result.unsettled]
-            totals["cursor"] = None if result.cursor is None else result.cursor.block
+            totals.add(result)
 
         if follow:
             try:
@@ -171,7 +156,7 @@ def fulfil(
                 click.echo("Stopped; the ledger keeps its cursor: rerun to go on.")
         else:
             report(fulfiller.run_once())
-    cli_ctx.emit({**totals, "ledger": str(path), "redemption": source.address})
+    cli_ctx.emit({**totals.as_dict(), "ledger": str(path), "redemption": source.address})
 
 
 @cli.command(cls=Command)
@@ -189,15 +174,13 @@ def verify(
 ) -> None:
     """Reconcile the chain's redemptions with the ledger both ways; exit 1 naming every redemption not
     fulfilled and every fulfilment not redeemed (e.g. its block left the chain), unless it was settled."""
-    from collectibles.chain.redemptions import chain_of
+    from collectibles.chain.redemptions import ledger_for
     from collectibles.chain.redemptions import verify as reconcile_chain
-    from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+    from collectibles.domain.redemptions_ledger import RedemptionLedger
 
     with cli_ctx.reported_errors():
         source = _source(cli_ctx, provider, address)
-        chain_id, genesis = chain_of(source)
-        identity = LedgerIdentity(chain_id, genesis, source.address, 0)
-        path = ledger_path or _default_ledger(identity)
+        identity, path = ledger_for(source, LEDGER_ROOT, ledger_path)
         with RedemptionLedger.read(path, identity) as ledger:
             check = reconcile_chain(
                 ledger, source, confirmations or _default_confirmations(provider)
@@ -218,22 +201,7 @@ def verify(
         f"{check.redemptions} redemption(s) on chain up to block {check.checked_to}, "
         f"{check.fulfilments} fulfilment(s) in {path}: {verdict}"
     )
-    cli_ctx.emit(
-        {
-            "clean": check.clean,
-            "redemptions": check.redemptions,
-            "fulfilments": check.fulfilments,
-            "checked_to": check.checked_to,
-            "unfulfilled": [_key(r) for r in check.unfulfilled],
-            "unredeemed": [f.fulfilment_id for f in check.unredeemed],
-            "settled": [
-                {"fulfilment_id": f.fulfilment_id, **_settlement(f.settled)}
-                for f in check.settled
-                if f.settled is not None
-            ],
-            "ledger": str(path),
-        }
-    )
+    cli_ctx.emit({**check.as_dict(), "ledger": str(path)})
     if not check.clean:
         raise SystemExit(1)  # not click's Exit: see scripts/verify.py
 
@@ -265,17 +233,14 @@ def settle(
     and nothing is changed. It takes the ledger's lock, as fulfil does (refused while a watcher runs). If
     the redemption comes back on chain, fulfil revives the fulfilment, warns, and clears the settlement.
     """
-    from collectibles.chain.redemptions import chain_of
-    from collectibles.domain.redemptions import SettlementReasonEmpty
-    from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+    from collectibles.chain.redemptions import ledger_for
+    from collectibles.domain.redemptions import settlement_reason
+    from collectibles.domain.redemptions_ledger import RedemptionLedger
 
     with cli_ctx.reported_errors():
-        if not reason.strip():  # before the ledger is opened (an older one would be migrated)
-            raise SettlementReasonEmpty
+        settlement_reason(reason)  # refused before the ledger is opened (and an old one migrated)
         source = _source(cli_ctx, provider, address)
-        chain_id, genesis = chain_of(source)
-        identity = LedgerIdentity(chain_id, genesis, source.address, 0)
-        path = ledger_path or _default_ledger(identity)
+        identity, path = ledger_for(source, LEDGER_ROOT, ledger_path)
         with RedemptionLedger.open(path, identity, create=False) as ledger:
             settled = ledger.settle(fulfilment_id, reason)
     assert settled.settled is not None
@@ -284,7 +249,7 @@ def settle(
         f"settled {settled.fulfilment_id} (campaign {r.campaign_id} token {r.token_id} #{r.count}) on "
         f"{settled.settled.when()}: {settled.settled.reason}"
     )
-    cli_ctx.emit({**_as_dict(settled), "ledger": str(path)})
+    cli_ctx.emit({**settled.as_dict(), "ledger": str(path)})
 
 
 # ------------------------------------------------------------------ helpers
@@ -294,76 +259,21 @@ def _source(
     cli_ctx: CollectiblesContext, provider: ProviderAPI, address: str | None
 ) -> RpcRedemptions:
     """The redemption contract's events: ``--redemption``, else the registry's entry for this chain."""
-    from collectibles.chain.deployment import chain_identity, has_code
-    from collectibles.chain.redemptions import NotAContractHere, RpcRedemptions
+    from collectibles.chain.redemptions import redemption_source
 
-    if address is None:
-        ident = chain_identity(provider)
-        found = cli_ctx.registry().find(
-            ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider)
+    source = redemption_source(provider, address, cli_ctx.registry)
+    if source is None:
+        raise click.UsageError(
+            f"no {CONTRACT} to read: pass --redemption ADDRESS (or set COLLECTIBLES_REDEMPTION); "
+            "the deployment registry records none on this chain"
         )
-        if found is None:
-            raise click.UsageError(
-                f"no {CONTRACT} to read: pass --redemption ADDRESS (or set COLLECTIBLES_REDEMPTION); "
-                "the deployment registry records none on this chain"
-            )
-        address = found.address
-    elif not has_code(provider)(address):
-        raise NotAContractHere(address, provider.get_block("latest").number or 0)
-    return RpcRedemptions(provider.web3.provider, address)
-
-
-def _identity(
-    source: RpcRedemptions, ledger_path: Path | None, from_block: int | None
-) -> LedgerIdentity:
-    """The ledger's identity; the start block is looked up (bisection) only when a new ledger needs it."""
-    from collectibles.chain.redemptions import chain_of, deployment_block
-    from collectibles.domain.redemptions_ledger import LedgerIdentity
-
-    chain_id, genesis = chain_of(source)
-    identity = LedgerIdentity(chain_id, genesis, source.address, from_block or 0)
-    path = ledger_path or _default_ledger(identity)
-    if from_block is None and not path.exists():
-        identity = LedgerIdentity(chain_id, genesis, source.address, deployment_block(source))
-    return identity
-
-
-def _default_ledger(identity: LedgerIdentity) -> Path:
-    return (
-        LEDGER_ROOT
-        / f"{identity.chain_id}-{identity.genesis_hash[2:10]}-{identity.contract}.sqlite"
-    )
+    return source
 
 
 def _default_confirmations(provider: ProviderAPI) -> int:
     return (
         LOCAL_CONFIRMATIONS if is_local_chain(provider.network, provider) else REMOTE_CONFIRMATIONS
     )
-
-
-def _key(redemption: Any) -> str:
-    return f"{redemption.campaign_id}/{redemption.token_id}/{redemption.count}"
-
-
-def _as_dict(fulfilment: Fulfilment) -> dict[str, Any]:
-    r = fulfilment.redemption
-    return {
-        "fulfilment_id": fulfilment.fulfilment_id,
-        "campaign_id": r.campaign_id,
-        "token_id": r.token_id,
-        "count": r.count,
-        "holder": r.holder,
-        "order_ref": r.order_ref,
-        "block": r.block_number,
-        "tx_hash": r.tx_hash,
-        "orphaned": fulfilment.orphaned,
-        "settled": None if fulfilment.settled is None else _settlement(fulfilment.settled),
-    }
-
-
-def _settlement(settlement: Settlement) -> dict[str, Any]:
-    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(settlement.settled_at))
-    return {"reason": settlement.reason, "settled_at": at}
 
 
 def _print_fulfilment(fulfilment: Fulfilment) -> None:

@@ -8,21 +8,31 @@ topics and data: the event's layout is fixed by its signature, :data:`REDEEMED_S
 
 :func:`chain_of` gives the ledger's identity (chain id and genesis block, read the way
 :func:`collectibles.chain.deployment.chain_identity` reads it) and :func:`deployment_block` the block from
-which a new ledger starts reading (the first with the contract's code).
+which a new ledger starts reading (the first with the contract's code). :func:`redemption_source` finds the
+contract (the address given, else the deployment registry's) and :func:`ledger_for` names its ledger, as
+``ape run redemptions`` needs them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from eth_utils import keccak, to_checksum_address
 
+from collectibles.chain.deployment import chain_identity, has_code
+from collectibles.chain.programme import REDEMPTION
 from collectibles.domain.errors import CollectiblesError
 from collectibles.domain.redemptions import Fulfilment, Reconciliation, Redemption, reconcile
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity, default_ledger_path
 
 if TYPE_CHECKING:
+    from ape.api import ProviderAPI
     from web3.providers.base import BaseProvider
 
+    from collectibles.chain.registry import Registry
     from collectibles.domain.redemptions_ledger import RedemptionLedger
 
 REDEEMED_SIGNATURE = "Redeemed(uint256,uint256,address,bytes32,uint256)"
@@ -145,6 +155,44 @@ class NotAContractHere(CollectiblesError):
             f"no contract at {address} (block {block}): pass the CollectibleRedemption address with "
             "--redemption"
         )
+
+
+def redemption_source(
+    provider: ProviderAPI, address: str | None, registry: Callable[[], Registry]
+) -> RpcRedemptions | None:
+    """The ``Redeemed`` events of ``address`` through Ape's ``provider``, else (no ``address``) of the
+    contract ``registry()`` records as this chain's ``CollectibleRedemption``; ``None`` when it records none
+    that has code. The registry is loaded only when it is needed.
+
+    Raises :class:`NotAContractHere` when ``address`` has no code.
+    """
+    if address is None:
+        ident = chain_identity(provider)
+        found = registry().find(ident.chain_id, ident.genesis_hash, REDEMPTION, has_code(provider))
+        if found is None:
+            return None
+        address = found.address
+    elif not has_code(provider)(address):
+        raise NotAContractHere(address, provider.get_block("latest").number or 0)
+    return RpcRedemptions(provider.web3.provider, address)
+
+
+def ledger_for(
+    source: RpcRedemptions, root: str | Path, path: Path | None = None, from_block: int | None = 0
+) -> tuple[LedgerIdentity, Path]:
+    """The identity of the ledger of ``source``'s contract on this chain, and its file: ``path``, else its
+    default under ``root``.
+
+    ``from_block`` is where a new ledger starts reading; ``None``: the contract's deployment block, looked
+    up (a bisection) only when there is no file yet. An existing ledger keeps the start it recorded: opening
+    or reading it checks the chain and the contract, not the start.
+    """
+    chain_id, genesis = chain_of(source)
+    identity = LedgerIdentity(chain_id, genesis, source.address, from_block or 0)
+    path = path or default_ledger_path(root, identity)
+    if from_block is None and not path.exists():
+        identity = replace(identity, start_block=deployment_block(source))
+    return identity, path
 
 
 def verify(ledger: RedemptionLedger, source: RpcRedemptions, confirmations: int) -> Reconciliation:

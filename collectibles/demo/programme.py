@@ -33,7 +33,8 @@ from collectibles.demo.samples import SampleMember, sample_member
 from collectibles.domain.members import load_members
 from collectibles.domain.raffle import WeightRule
 from collectibles.domain.redemptions_fulfil import Fulfiller
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 from collectibles.domain.snapshot import read_snapshot
 from collectibles.domain.tokens import token_id
 

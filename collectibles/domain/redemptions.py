@@ -15,7 +15,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from collectibles.domain.errors import CollectiblesError
 
@@ -163,6 +163,17 @@ class SettlementReasonEmpty(SettlementRefused):
         )
 
 
+def settlement_reason(text: str) -> str:
+    """``text`` as a settlement records it (stripped); :class:`SettlementReasonEmpty` when nothing is left.
+
+    The ledger checks it when it settles; ``settle`` checks it before it opens the ledger too, so a blank
+    reason is refused before an older ledger would be migrated for nothing."""
+    reason = text.strip()
+    if not reason:
+        raise SettlementReasonEmpty
+    return reason
+
+
 class FulfilmentUnknown(SettlementRefused):
     def __init__(self, fulfilment_id: str, path: object):
         self.fulfilment_id = fulfilment_id
@@ -210,6 +221,11 @@ class Settlement:
     def when(self) -> str:
         return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.settled_at))
 
+    def as_dict(self) -> dict[str, Any]:
+        """The settlement as JSON-ready values (the commands' ``--json``): the reason and an ISO 8601 time."""
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.settled_at))
+        return {"reason": self.reason, "settled_at": at}
+
 
 @dataclass(frozen=True)
 class Fulfilment:
@@ -222,6 +238,23 @@ class Fulfilment:
     """Why the chain no longer holds the redemption (its block left in a reorganisation), else ``None``."""
     settled: Settlement | None = None
     """The open settlement of an orphaned fulfilment, else ``None``."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fulfilment as JSON-ready values (the commands' ``--json``): its id, its redemption and where
+        the chain held it, why it is orphaned and its settlement (``None`` when not)."""
+        r = self.redemption
+        return {
+            "fulfilment_id": self.fulfilment_id,
+            "campaign_id": r.campaign_id,
+            "token_id": r.token_id,
+            "count": r.count,
+            "holder": r.holder,
+            "order_ref": r.order_ref,
+            "block": r.block_number,
+            "tx_hash": r.tx_hash,
+            "orphaned": self.orphaned,
+            "settled": None if self.settled is None else self.settled.as_dict(),
+        }
 
 
 @dataclass
@@ -258,6 +291,24 @@ class Reconciliation:
                 f"fulfilled but not redeemed: {f.fulfilment_id} for {f.redemption.describe()}{why}"
             )
         return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The reconciliation as JSON-ready values (``verify --json``): the counts, each redemption not
+        fulfilled by its key (``campaign/token/count``), each fulfilment not redeemed by its id, and the
+        settled orphans with their settlements."""
+        return {
+            "clean": self.clean,
+            "redemptions": self.redemptions,
+            "fulfilments": self.fulfilments,
+            "checked_to": self.checked_to,
+            "unfulfilled": [f"{r.campaign_id}/{r.token_id}/{r.count}" for r in self.unfulfilled],
+            "unredeemed": [f.fulfilment_id for f in self.unredeemed],
+            "settled": [
+                {"fulfilment_id": f.fulfilment_id, **f.settled.as_dict()}
+                for f in self.settled
+                if f.settled is not None
+            ],
+        }
 
     def settled_lines(self) -> list[str]:
         """One line per settled orphan: its id, when and why (not mismatches)."""

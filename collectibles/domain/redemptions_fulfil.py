@@ -5,7 +5,8 @@ Before every range the cursor's block hash is compared with the chain's: a diffe
 there) is a reorganisation below the cursor, and the ledger rewinds to the newest checkpoint the chain still
 has (:meth:`~collectibles.domain.redemptions_ledger.RedemptionLedger.rewind`) before reading on. A range is
 taken only if its last block kept its hash while its logs were read, so a range is never recorded half from
-one fork and half from another. ``--follow`` is the same pass, repeated: one cursor, one code path.
+one fork and half from another. ``--follow`` is the same pass, repeated: one cursor, one code path;
+:class:`FulfilTotals` adds a run's passes up for ``fulfil --json``.
 
 Crash points (``COLLECTIBLES_CRASH_AT``, :mod:`~collectibles.domain.faults`): ``redemption_after_read`` (a
 range read, nothing committed), ``redemption_in_transaction`` (fulfilments inserted, not committed; in the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from collectibles.domain import faults
 from collectibles.domain.errors import CollectiblesError
@@ -55,6 +57,44 @@ class PassResult:
     rewinds: list[Rewound] = field(default_factory=list)
     ranges: int = 0
     cursor: Cursor | None = None
+
+
+@dataclass
+class FulfilTotals:
+    """What the passes of one run did, for ``fulfil --json``: the counts always, and the fulfilments
+    themselves only when ``listed`` (a watcher that runs until stopped would keep every one of them)."""
+
+    listed: bool = True
+    passes: int = 0
+    fulfilled_count: int = 0
+    fulfilled: list[Fulfilment] = field(default_factory=list)
+    orphaned: list[Fulfilment] = field(default_factory=list)
+    unsettled: list[Fulfilment] = field(default_factory=list)
+    cursor: Cursor | None = None
+    """The ledger's cursor after the last pass."""
+
+    def add(self, result: PassResult) -> None:
+        self.passes += 1
+        self.fulfilled_count += len(result.fulfilled)
+        if self.listed:
+            self.fulfilled += result.fulfilled
+            self.orphaned += result.orphaned
+            self.unsettled += result.unsettled
+        self.cursor = result.cursor
+
+    def as_dict(self) -> dict[str, Any]:
+        """The totals as JSON-ready values; ``cursor`` (a block number, ``None`` before the first range)
+        only once a pass has run."""
+        totals: dict[str, Any] = {
+            "fulfilled": [f.as_dict() for f in self.fulfilled],
+            "orphaned": [f.as_dict() for f in self.orphaned],
+            "unsettled": [f.as_dict() for f in self.unsettled],
+            "passes": self.passes,
+            "fulfilled_count": self.fulfilled_count,
+        }
+        if self.passes:
+            totals["cursor"] = None if self.cursor is None else self.cursor.block
+        return totals
 
 
 class Fulfiller:

@@ -4,10 +4,9 @@ was read.
 Crash safety comes from one rule: the fulfilments of a block range and the cursor moving past that range
 commit in the same transaction (:meth:`RedemptionLedger.apply`). A process killed anywhere leaves either both
 or neither, so a rerun reads the range again and finds nothing new, or reads it for the first time. The file
-is in WAL mode with ``synchronous=FULL`` (every commit is fsync'd before it returns), so what was committed
-survives a power cut too, and ``verify`` can read while a watcher writes. A writer holds an exclusive
-``flock`` on a lock file beside the ledger (released by the OS however the process dies), so two fulfilment
-processes never interleave.
+under it (:mod:`~collectibles.domain.redemptions_ledger_file`: the writer's lock, WAL with
+``synchronous=FULL``, the identity and schema checks, the transactions) makes that commit durable and keeps
+two fulfilment processes from interleaving.
 
 Exactly once is also what the schema enforces, not only what the code does: a fulfilment's id (derived from
 the redemption, :func:`~collectibles.domain.redemptions.fulfilment_id`) is ``UNIQUE``, and so is the
@@ -25,38 +24,31 @@ cleared (kept, with when and why it was cleared: :mod:`~collectibles.domain.rede
 what the person settled (an order for a redemption the chain had dropped) no longer holds.
 
 The schema is versioned (``PRAGMA user_version``); :meth:`open` migrates an older ledger and refuses a newer
-one, :meth:`read` reads any version up to the current one without changing it.
+one, :meth:`read` reads any version up to the current one without changing it (a version 1 ledger has no
+settlements: its rows are read without them).
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
-import sqlite3
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Self, TextIO
+from typing import Self
 
-from collectibles.domain import faults, redemptions_schema
+from collectibles.domain import faults
 from collectibles.domain.redemptions import (
     Fulfilment,
     FulfilmentLive,
     FulfilmentSettled,
     FulfilmentUnknown,
-    LedgerBusy,
-    LedgerMismatch,
-    LedgerMissing,
-    LedgerSchemaUnsupported,
-    LedgerUnreadable,
-    LedgerUnwritable,
     Redemption,
     Settlement,
-    SettlementReasonEmpty,
     fulfilment_id,
+    settlement_reason,
 )
-from collectibles.domain.redemptions_schema import SCHEMA_VERSION
+from collectibles.domain.redemptions_ledger_file import LedgerFile, LedgerIdentity
 
 CHECKPOINTS_KEPT = 256
 """Checkpoints kept behind the cursor: a reorganisation deeper than that many ranges re-reads from the start."""
@@ -83,16 +75,6 @@ _SELECT = (
 """A fulfilment with its open settlement, if any."""
 _SELECT_1 = f"SELECT {', '.join('f.' + c for c in _FIELDS)}, NULL, NULL FROM fulfilments f"
 """The same of a version 1 ledger (read, not migrated), which has no settlements."""
-
-
-@dataclass(frozen=True)
-class LedgerIdentity:
-    """Whose fulfilments a ledger holds: one contract on one chain, read from ``start_block``."""
-
-    chain_id: int
-    genesis_hash: str
-    contract: str
-    start_block: int
 
 
 @dataclass(frozen=True)
@@ -130,27 +112,15 @@ class Rewound:
     orphaned: list[Fulfilment]
 
 
-def _text_failure(err: BaseException) -> str:
-    if isinstance(err, OSError):
-        if err.errno == errno.ENOSPC:
-            return "the disk is full"
-        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return "permission denied" if err.errno != errno.EROFS else "read-only file system"
-        if err.errno in (errno.ENOTDIR, errno.EEXIST):
-            return "a part of the path is a file, not a folder"
-        return err.strerror or str(err)
-    return str(err)
-
-
 class RedemptionLedger:
     """An open ledger. :meth:`open` for the fulfilment process (locked, writable); :meth:`read` for
     reconciliation (no lock: it only reads, and WAL lets it read beside a running watcher)."""
 
-    def __init__(self, path: Path, db: sqlite3.Connection, lock: TextIO | None):
-        self.path = path
-        self._db = db
-        self._lock = lock
-        self._select = _SELECT
+    def __init__(self, file: LedgerFile):
+        self.path = file.path
+        self._file = file
+        self._db = file.db
+        self._select = _SELECT_1 if file.version == 1 else _SELECT
 
     # ------------------------------------------------------------------ opening
 
@@ -162,95 +132,17 @@ class RedemptionLedger:
         Raises :class:`LedgerMismatch` when the file records another chain or contract, :class:`LedgerBusy`
         when another process holds it, :class:`LedgerUnwritable` when it cannot be created or written,
         :class:`LedgerSchemaUnsupported` when a newer program wrote it, :class:`LedgerMissing` when there is
-        none and not ``create``.
+        none and not ``create`` (see :meth:`~collectibles.domain.redemptions_ledger_file.LedgerFile.open`).
         """
-        path = Path(path)
-        if not create and not path.is_file():
-            raise LedgerMissing(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - held until close()
-        except OSError as err:
-            raise LedgerUnwritable(path, _text_failure(err)) from None
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise LedgerBusy(path) from None
-        try:
-            ledger = cls(path, _connect(path), lock)
-            ledger._prepare(identity, create)
-        except BaseException:
-            lock.close()
-            raise
-        return ledger
+        return cls(LedgerFile.open(path, identity, create=create))
 
     @classmethod
     def read(cls, path: str | Path, identity: LedgerIdentity | None = None) -> Self:
         """Open an existing ledger to read it (checked against ``identity`` when given)."""
-        path = Path(path)
-        if not path.is_file():
-            raise LedgerMissing(path)
-        ledger = cls(path, _connect(path), None)
-        try:
-            ledger._check_readable(identity)
-        except BaseException:
-            ledger.close()
-            raise
-        return ledger
-
-    def _check_readable(self, identity: LedgerIdentity | None) -> None:
-        version = self._version()
-        if version > SCHEMA_VERSION:
-            raise LedgerSchemaUnsupported(self.path, version, SCHEMA_VERSION)
-        if version == 0:
-            raise LedgerUnreadable(self.path, "no redemption ledger tables")
-        if version == 1:  # read as it is: migrating is for the process holding the lock
-            self._select = _SELECT_1
-        stored = self.identity()
-        if stored is None:
-            raise LedgerUnreadable(self.path, "it records no chain or contract")
-        if identity is not None:
-            _check_identity(self.path, stored, identity)
-
-    def _version(self) -> int:
-        try:
-            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        except sqlite3.DatabaseError as err:
-            raise LedgerUnreadable(self.path, str(err)) from None
-
-    def _prepare(self, identity: LedgerIdentity, create: bool) -> None:
-        version = self._version()
-        if version > SCHEMA_VERSION:
-            raise LedgerSchemaUnsupported(self.path, version, SCHEMA_VERSION)
-        if version == 0:
-            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise LedgerUnreadable(self.path, "it holds other tables")
-            if not create:
-                raise LedgerUnreadable(self.path, "no redemption ledger tables")
-            with self._transaction():
-                redemptions_schema.create(self._db)
-                self._db.execute(
-                    "INSERT INTO identity VALUES (1, ?, ?, ?, ?)",
-                    (
-                        identity.chain_id,
-                        identity.genesis_hash.lower(),
-                        identity.contract.lower(),
-                        identity.start_block,
-                    ),
-                )
-        elif version < SCHEMA_VERSION:
-            with self._transaction():
-                redemptions_schema.migrate(self._db, version)
-        stored = self.identity()
-        assert stored is not None
-        _check_identity(self.path, stored, identity)
+        return cls(LedgerFile.read(path, identity))
 
     def close(self) -> None:
-        self._db.close()
-        if self._lock is not None:
-            self._lock.close()
+        self._file.close()
 
     def __enter__(self) -> Self:
         return self
@@ -261,10 +153,7 @@ class RedemptionLedger:
     # ------------------------------------------------------------------ reading
 
     def identity(self) -> LedgerIdentity | None:
-        row = self._db.execute(
-            "SELECT chain_id, genesis_hash, contract, start_block FROM identity"
-        ).fetchone()
-        return None if row is None else LedgerIdentity(*row)
+        return self._file.identity()
 
     def cursor(self) -> Cursor | None:
         """The last fully processed block, ``None`` before the first range was committed."""
@@ -414,11 +303,9 @@ class RedemptionLedger:
         redemption is on chain, as far as the ledger knows) and :class:`FulfilmentSettled` for one settled
         already.
         """
-        if self._lock is None:
+        if not self._file.writable:
             raise TypeError("settle writes: open the ledger with RedemptionLedger.open")
-        reason = reason.strip()
-        if not reason:
-            raise SettlementReasonEmpty
+        reason = settlement_reason(reason)
         with self._transaction():
             row = self._row("f.fulfilment_id = ?", (ident,))
             if row is None:
@@ -444,61 +331,8 @@ class RedemptionLedger:
         rows = self._db.execute(f"{self._select} WHERE {where} ORDER BY f.id", params)
         return [_fulfilment(row) for row in rows]
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self)
-
-
-class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error; a refused write is
-    :class:`LedgerUnwritable`."""
-
-    def __init__(self, ledger: RedemptionLedger):
-        self._ledger = ledger
-
-    def __enter__(self) -> None:
-        try:
-            self._ledger._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise LedgerUnwritable(self._ledger.path, str(err)) from None
-
-    def __exit__(self, kind: object, err: BaseException | None, tb: object) -> None:
-        db = self._ledger._db
-        if err is None:
-            try:
-                db.execute("COMMIT")
-            except sqlite3.OperationalError as failure:
-                err = failure
-            else:
-                return
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        if isinstance(err, sqlite3.OperationalError):
-            raise LedgerUnwritable(self._ledger.path, str(err)) from None
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        # Autocommit: every write runs in an explicit transaction (see _Transaction).
-        db = sqlite3.connect(path, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-    except sqlite3.DatabaseError as err:
-        if isinstance(err, sqlite3.OperationalError):
-            raise LedgerUnwritable(path, str(err)) from None
-        raise LedgerUnreadable(path, str(err)) from None
-    return db
-
-
-def _check_identity(path: Path, stored: LedgerIdentity, given: LedgerIdentity) -> None:
-    if (stored.chain_id, stored.genesis_hash) != (given.chain_id, given.genesis_hash.lower()):
-        raise LedgerMismatch(
-            path,
-            "chain",
-            f"{stored.chain_id} (genesis {stored.genesis_hash[:10]}…)",
-            f"{given.chain_id} (genesis {given.genesis_hash[:10]}…)",
-        )
-    if stored.contract != given.contract.lower():
-        raise LedgerMismatch(path, "contract", stored.contract, given.contract.lower())
+    def _transaction(self) -> AbstractContextManager[None]:
+        return self._file.transaction()
 
 
 def _fulfilment(row: tuple[object, ...]) -> Fulfilment:

@@ -1,6 +1,7 @@
-"""collectibles/chain/redemptions.py on Anvil: Redeemed logs decoded and read in bounded ranges, the fulfilment
-loop against a real chain (a reorganisation made with a snapshot; its orphan settled), and SIGKILLs at each
-crash point of a fulfilment run in another process: nothing fulfilled twice, nothing missed."""
+"""collectibles/chain/redemptions.py on Anvil: Redeemed logs decoded and read in bounded ranges, the contract
+found (given or registered) and its ledger named, the fulfilment loop against a real chain (a reorganisation
+made with a snapshot; its orphan settled), and SIGKILLs at each crash point of a fulfilment run in another
+process: nothing fulfilled twice, nothing missed."""
 
 from __future__ import annotations
 
@@ -13,17 +14,23 @@ from pathlib import Path
 import pytest
 from eth_utils import keccak
 
+from collectibles.chain.deployment import chain_identity
 from collectibles.chain.redemptions import (
     REDEEMED_TOPIC,
     NodeError,
+    NotAContractHere,
     RpcRedemptions,
     chain_of,
     deployment_block,
+    ledger_for,
+    redemption_source,
     verify,
 )
+from collectibles.chain.registry import Deployment, Registry
 from collectibles.domain.faults import CRASH_ENV
 from collectibles.domain.redemptions_fulfil import Fulfiller
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity, default_ledger_path
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = 1
@@ -109,6 +116,63 @@ def test_deployment_block__found_by_bisection(source, redemption, chain):
     assert not source.code_at(block - 1)
 
 
+def unused_registry() -> Registry:
+    pytest.fail("the deployment registry was loaded, though an address was given")
+
+
+def test_redemption_source__address_given__its_events_registry_not_loaded(chain, redemption):
+    source = redemption_source(chain.provider, redemption.address, unused_registry)
+
+    assert source is not None
+    assert source.address == redemption.address
+
+
+def test_redemption_source__address_without_code__not_a_contract_here(chain):
+    with pytest.raises(NotAContractHere, match="no contract at 0x1212"):
+        redemption_source(chain.provider, "0x" + "12" * 20, unused_registry)
+
+
+def test_redemption_source__no_address__the_registrys_contract_or_none(chain, redemption, tmp_path):
+    registry = Registry(tmp_path / "deployments.json")
+    before = redemption_source(chain.provider, None, lambda: registry)
+    ident = chain_identity(chain.provider)
+    registry.record(
+        ident.chain_id, ident.genesis_hash, "CollectibleRedemption", Deployment(redemption.address)
+    )
+
+    found = redemption_source(chain.provider, None, lambda: registry)
+
+    assert before is None
+    assert found is not None
+    assert found.address == redemption.address
+
+
+def test_ledger_for__new_ledger__default_file_read_from_the_deployment_block(
+    source, redemption, tmp_path
+):
+    identity, path = ledger_for(source, tmp_path, from_block=None)
+
+    chain_id, genesis = chain_of(source)
+    assert identity == LedgerIdentity(
+        chain_id, genesis, redemption.address, deployment_block(source)
+    )
+    assert path == default_ledger_path(tmp_path, identity)
+
+
+@pytest.mark.parametrize(("exists", "from_block"), [(True, None), (False, 0), (False, 7)])
+def test_ledger_for__existing_file_or_start_given__no_lookup(
+    source, tmp_path, monkeypatch, exists, from_block
+):
+    path = tmp_path / "ledger.sqlite"
+    if exists:
+        path.write_bytes(b"")
+    monkeypatch.setattr(source, "code_at", lambda block: pytest.fail("deployment block looked up"))
+
+    identity, found = ledger_for(source, tmp_path / "elsewhere", path, from_block)
+
+    assert (found, identity.start_block) == (path, from_block or 0)
+
+
 def test_fulfiller__on_anvil__fulfils_once_then_a_reorg_orphans_the_dropped_one(
     chain, source, identity, redeem, tokens, tmp_path
 ):
@@ -159,7 +223,8 @@ import sys
 from web3 import HTTPProvider
 from collectibles.chain.redemptions import RpcRedemptions
 from collectibles.domain.redemptions_fulfil import Fulfiller
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
 url, address, path, chain_id, genesis, start = sys.argv[1:]
 source = RpcRedemptions(HTTPProvider(url), address)

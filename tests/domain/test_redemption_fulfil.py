@@ -1,13 +1,14 @@
 """collectibles/domain/redemptions_fulfil.py: the cursor, confirmations, ranges and reorganisations, on a chain
-in memory that a test mines and reorganises."""
+in memory that a test mines and reorganises; a run's totals, and the reconciliation and fulfilments as JSON."""
 
 from __future__ import annotations
 
 import pytest
 
 from collectibles.domain.redemptions import Redemption, reconcile
-from collectibles.domain.redemptions_fulfil import Fulfiller
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_fulfil import Fulfiller, FulfilTotals
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
 HOLDER = "0x" + "ab" * 20
 IDENTITY = LedgerIdentity(31337, "0x" + "11" * 32, "0x" + "cd" * 20, 1)
@@ -326,3 +327,94 @@ def test_reconcile__orphan_not_settled_beside_a_settled_one__still_a_mismatch(ch
     assert not check.clean
     assert [f.fulfilment_id for f in check.settled] == [settled.fulfilment_id]
     assert [f.fulfilment_id for f in check.unredeemed] == [unsettled.fulfilment_id]
+
+
+def test_reconcile__as_dict__keys_ids_and_settlements_for_json(chain, ledger):
+    chain.mine((1, 11, 1), (1, 12, 1))
+    Fulfiller(ledger, chain).run_once()
+    chain.reorg(1, "b")
+    chain.mine((1, 13, 1))
+    Fulfiller(ledger, chain, confirmations=2).run_once()
+    settled, unsettled = ledger.fulfilments()
+    ledger.settle(settled.fulfilment_id, "order cancelled", now=1_700_000_000.0)
+
+    check = reconcile(chain.events(), ledger.fulfilments(), checked_to=chain.head(), cursor=0)
+
+    assert check.as_dict() == {
+        "clean": False,
+        "redemptions": 1,
+        "fulfilments": 2,
+        "checked_to": 1,
+        "unfulfilled": ["1/13/1"],
+        "unredeemed": [unsettled.fulfilment_id],
+        "settled": [
+            {
+                "fulfilment_id": settled.fulfilment_id,
+                "reason": "order cancelled",
+                "settled_at": "2023-11-14T22:13:20Z",
+            }
+        ],
+    }
+
+
+def test_fulfilment__as_dict__redemption_place_orphan_and_settlement(chain, ledger):
+    chain.mine((1, 11, 1))
+    [fulfilled] = Fulfiller(ledger, chain).run_once().fulfilled
+    chain.reorg(1, "b")
+    chain.mine_empty(1)
+    Fulfiller(ledger, chain).run_once()
+    settled = ledger.settle(fulfilled.fulfilment_id, "order cancelled", now=1_700_000_000.0)
+
+    assert fulfilled.as_dict() == {
+        "fulfilment_id": fulfilled.fulfilment_id,
+        "campaign_id": 1,
+        "token_id": 11,
+        "count": 1,
+        "holder": HOLDER,
+        "order_ref": order(1000 + 110 + 1),
+        "block": 1,
+        "tx_hash": "0xtx1-11-1",
+        "orphaned": None,
+        "settled": None,
+    }
+    assert settled.orphaned is not None
+    assert settled.as_dict()["orphaned"] == settled.orphaned
+    assert settled.as_dict()["settled"] == {
+        "reason": "order cancelled",
+        "settled_at": "2023-11-14T22:13:20Z",
+    }
+
+
+def test_fulfil_totals__listed__every_pass_added_and_the_last_cursor(chain, ledger):
+    chain.mine((1, 11, 1))
+    fulfiller = Fulfiller(ledger, chain)
+    totals = FulfilTotals()
+    totals.add(fulfiller.run_once())
+    chain.mine((1, 12, 1))
+    totals.add(fulfiller.run_once())
+
+    out = totals.as_dict()
+
+    assert (out["passes"], out["fulfilled_count"], out["cursor"]) == (2, 2, 2)
+    assert [f["token_id"] for f in out["fulfilled"]] == [11, 12]
+    assert (out["orphaned"], out["unsettled"]) == ([], [])
+
+
+def test_fulfil_totals__not_listed__counts_only(chain, ledger):
+    chain.mine((1, 11, 1))
+    totals = FulfilTotals(listed=False)
+
+    totals.add(Fulfiller(ledger, chain).run_once())
+
+    assert totals.as_dict() == {
+        "fulfilled": [],
+        "orphaned": [],
+        "unsettled": [],
+        "passes": 1,
+        "fulfilled_count": 1,
+        "cursor": 1,
+    }
+
+
+def test_fulfil_totals__no_pass_ran__no_cursor(chain, ledger):
+    assert "cursor" not in FulfilTotals().as_dict()

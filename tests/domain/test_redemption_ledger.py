@@ -1,5 +1,6 @@
 """collectibles/domain/redemptions_ledger.py: one fulfilment per redemption, committed with the cursor; an
-orphaned fulfilment settled by a person, once, and its settlement cleared if its redemption comes back."""
+orphaned fulfilment settled by a person, once, and its settlement cleared if its redemption comes back. (Opening
+the file, its lock and its refusals: test_redemptions_ledger_file.py.)"""
 
 import sqlite3
 
@@ -10,16 +11,15 @@ from collectibles.domain.redemptions import (
     FulfilmentLive,
     FulfilmentSettled,
     FulfilmentUnknown,
-    LedgerBusy,
     LedgerMismatch,
     LedgerMissing,
-    LedgerUnreadable,
-    LedgerUnwritable,
     Redemption,
     SettlementReasonEmpty,
     fulfilment_id,
+    settlement_reason,
 )
-from collectibles.domain.redemptions_ledger import Cursor, LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import Cursor, RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 
 CONTRACT = "0x" + "cd" * 20
 IDENTITY = LedgerIdentity(31337, "0x" + "11" * 32, CONTRACT, 1)
@@ -157,55 +157,20 @@ def test_rewind__orphaned_redemption_back_on_chain__revived_not_fulfilled_again(
     assert (row.orphaned, row.redemption.block_hash) == (None, "0xc7")
 
 
-def test_open__ledger_of_another_contract__mismatch_names_both(ledger, path):
+def test_open_and_read__another_contract_or_no_file__refused_as_the_file_refuses(
+    ledger, path, tmp_path
+):
     ledger.close()
     other = LedgerIdentity(31337, IDENTITY.genesis_hash, "0x" + "ef" * 20, 1)
+    absent = tmp_path / "absent.sqlite"
 
-    with pytest.raises(LedgerMismatch, match=f"contract {CONTRACT}, not 0x(ef)+"):
-        RedemptionLedger.open(path, other)
-
-
-def test_open__ledger_of_another_chain__mismatch(ledger, path):
-    ledger.close()
-    other = LedgerIdentity(1, "0x" + "22" * 32, CONTRACT, 1)
-
-    with pytest.raises(LedgerMismatch, match="records fulfilments of chain 31337"):
+    with pytest.raises(LedgerMismatch, match="records fulfilments of contract"):
         RedemptionLedger.read(path, other)
-
-
-def test_open__second_writer__busy(ledger, path):
-    with pytest.raises(LedgerBusy, match="another fulfilment process"):
-        RedemptionLedger.open(path, IDENTITY)
-
-
-def test_open__folder_is_a_file__unwritable_names_the_path(tmp_path):
-    (tmp_path / "file").write_text("x")
-
-    with pytest.raises(
-        LedgerUnwritable, match=r"file/ledger\.sqlite: a part of the path is a file"
-    ):
-        RedemptionLedger.open(tmp_path / "file" / "ledger.sqlite", IDENTITY)
-
-
-def test_open__not_a_database__unreadable(tmp_path):
-    path = tmp_path / "notes.sqlite"
-    path.write_text("this is not SQLite, it is a note " * 100)
-
-    with pytest.raises(LedgerUnreadable, match=r"notes\.sqlite is not a redemption ledger"):
-        RedemptionLedger.open(path, IDENTITY)
-
-
-def test_open__another_programs_database__unreadable(tmp_path):
-    path = tmp_path / "other.sqlite"
-    sqlite3.connect(path).execute("CREATE TABLE t (x)")
-
-    with pytest.raises(LedgerUnreadable, match="other tables"):
-        RedemptionLedger.open(path, IDENTITY)
-
-
-def test_read__missing_file__says_run_fulfil_first(tmp_path):
-    with pytest.raises(LedgerMissing, match="run `ape run redemptions fulfil` first"):
-        RedemptionLedger.read(tmp_path / "absent.sqlite")
+    with pytest.raises(LedgerMismatch, match="records fulfilments of contract"):
+        RedemptionLedger.open(path, other)
+    with pytest.raises(LedgerMissing):
+        RedemptionLedger.open(absent, IDENTITY, create=False)
+    assert not absent.exists()
 
 
 def test_rewind__killed_inside_the_transaction__cursor_and_rows_as_before(
@@ -301,6 +266,12 @@ def test_settle__blank_reason__refused_nothing_recorded(ledger, path, orphan, re
     assert settlements(path) == []
 
 
+def test_settlement_reason__padded_text__stripped_and_blank_refused():
+    assert settlement_reason("  order cancelled\t") == "order cancelled"
+    with pytest.raises(SettlementReasonEmpty, match="a settlement needs a reason"):
+        settlement_reason(" \n ")
+
+
 def test_settle__ledger_opened_to_read__refused(ledger, path, orphan):
     with RedemptionLedger.read(path) as reader, pytest.raises(TypeError, match="open the ledger"):
         reader.settle(orphan, "order cancelled")
@@ -352,12 +323,3 @@ def test_schema__second_open_settlement__refused_by_sqlite(ledger, path, orphan)
             "INSERT INTO settlements (fulfilment_id, reason, settled_at) VALUES (?, 'again', 0)",
             (orphan,),
         )
-
-
-def test_open__without_create_and_no_ledger__missing_and_nothing_created(tmp_path):
-    path = tmp_path / "redemptions" / "absent.sqlite"
-
-    with pytest.raises(LedgerMissing, match="no redemption ledger at"):
-        RedemptionLedger.open(path, IDENTITY, create=False)
-
-    assert not path.parent.exists()

@@ -8,7 +8,8 @@ import pytest
 
 from collectibles.domain import redemptions_schema
 from collectibles.domain.redemptions import LedgerSchemaUnsupported, LedgerUnwritable
-from collectibles.domain.redemptions_ledger import Cursor, LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import Cursor, RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 from collectibles.domain.redemptions_schema import SCHEMA_VERSION
 
 IDENTITY = LedgerIdentity(31337, "0x" + "11" * 32, "0x" + "cd" * 20, 1)

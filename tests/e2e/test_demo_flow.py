@@ -15,7 +15,8 @@ from collectibles.chain.redemptions import verify as reconcile_chain
 from collectibles.demo.programme import CRAFTER, FORTUNE, LIMITED, MEMBER_SEED, TIGER
 from collectibles.demo.samples import sample_member, sample_members
 from collectibles.demo.story import BADGE, COURT, GREETING, RELAY_FRIEND, describe, run_demo
-from collectibles.domain.redemptions_ledger import LedgerIdentity, RedemptionLedger
+from collectibles.domain.redemptions_ledger import RedemptionLedger
+from collectibles.domain.redemptions_ledger_file import LedgerIdentity
 from collectibles.domain.tokens import split_token_id, token_id
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
