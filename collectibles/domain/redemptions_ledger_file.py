@@ -92,10 +92,15 @@ class LedgerFile:
             lock.close()
             raise LedgerBusy(path) from None
         try:
-            file = cls(path, _connect(path), lock)
-            file._prepare(identity, create)
+            db = _connect(path)
         except BaseException:
             lock.close()
+            raise
+        file = cls(path, db, lock)
+        try:
+            file._prepare(identity, create)
+        except BaseException:
+            file.close()  # the connection and the lock: a refused open leaves nothing open
             raise
         return file
 
@@ -210,12 +215,15 @@ class _Transaction:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    db = None
     try:
         # Autocommit: every write runs in an explicit transaction (see _Transaction).
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
     except sqlite3.DatabaseError as err:
+        if db is not None:
+            db.close()
         if isinstance(err, sqlite3.OperationalError):
             raise LedgerUnwritable(path, str(err)) from None
         raise LedgerUnreadable(path, str(err)) from None

@@ -2,7 +2,9 @@
 by one writer at a time; a file that is not a ledger, a path that cannot hold one and a missing ledger are each
 refused with a line that says so; each chain and contract has its own default file."""
 
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +66,24 @@ def test_open__refused_for_another_contract__lock_released_for_the_next_writer(w
     assert (again.writable, again.identity()) == (True, IDENTITY)
     assert refused.value.what == "contract"
     again.close()
+
+
+def open_files(path):
+    """The file descriptors of this process open on ``path`` or its SQLite side files."""
+    fds = Path("/proc/self/fd")
+    names = {str(path), f"{path}-wal", f"{path}-shm", f"{path}.lock"}
+    return [fd for fd in fds.iterdir() if os.path.realpath(fd) in names]
+
+
+def test_open__refused_for_another_contract__leaves_no_file_open(writer, path):
+    writer.close()
+    before = len(open_files(path))
+    # Kept to the end, as above, so that only open() closing them can free the descriptors.
+    with pytest.raises(LedgerMismatch) as refused:
+        LedgerFile.open(path, LedgerIdentity(31337, IDENTITY.genesis_hash, "0x" + "ef" * 20, 1))
+
+    assert len(open_files(path)) == before
+    assert refused.value.what == "contract"
 
 
 def test_open__second_writer__busy(writer, path):
