@@ -126,14 +126,8 @@ class RedemptionLedger:
 
     @classmethod
     def open(cls, path: str | Path, identity: LedgerIdentity, *, create: bool = True) -> Self:
-        """Open (or, with ``create``, create) the ledger at ``path`` for ``identity``'s fulfilments, holding
-        its lock; an older schema is migrated.
-
-        Raises :class:`LedgerMismatch` when the file records another chain or contract, :class:`LedgerBusy`
-        when another process holds it, :class:`LedgerUnwritable` when it cannot be created or written,
-        :class:`LedgerSchemaUnsupported` when a newer program wrote it, :class:`LedgerMissing` when there is
-        none and not ``create`` (see :meth:`~collectibles.domain.redemptions_ledger_file.LedgerFile.open`).
-        """
+        """The ledger at ``path`` for ``identity``'s fulfilments, opened (or created) to write, its lock held:
+        :meth:`~collectibles.domain.redemptions_ledger_file.LedgerFile.open` says what it refuses and how."""
         return cls(LedgerFile.open(path, identity, create=create))
 
     @classmethod
