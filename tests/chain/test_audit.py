@@ -5,9 +5,9 @@ import threading
 import time
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 
 import pytest
+from utils.published_cards import FILES, IMAGE, IMAGE_CID, Chain, published_cards, token_json
 
 from collectibles.chain.audit import (
     ContentProblem,
@@ -24,45 +24,10 @@ from collectibles.ipfs.car import write_car
 from collectibles.ipfs.gateway import GatewayServer
 from collectibles.ipfs.unixfs import add_bytes, add_tree
 
-IMAGE = b"\x89PNG\r\n\x1a\n" + bytes(300_000)
-IMAGE_CID = str(add_bytes(IMAGE).cid)
-
-
-def token_json(serial):
-    attributes = [
-        {"trait_type": "Series", "value": "Card"},
-        {"trait_type": "Serial", "value": serial, "max_value": 2, "display_type": "number"},
-    ]
-    return json.dumps(
-        {"name": f"Card #{serial}", "image": f"ipfs://{IMAGE_CID}", "attributes": attributes}
-    ).encode()
-
-
-FILES = {"1.json": token_json(1), "2.json": token_json(2), "card.png": IMAGE}
-
-
-class Chain:
-    """What audit_series reads of a Collectible: series 1 "Card", cap 2, both minted, at ``base``."""
-
-    def __init__(self, base):
-        self.base = base
-
-    def series(self, series_id):
-        return SimpleNamespace(name="Card", minted=2, burned=0, maxSupply=2)
-
-    def ownerOf(self, token):
-        return "0x" + "ab" * 20
-
-    def tokenURI(self, token):
-        return f"{self.base}{token % 1_000_000}.json"
-
 
 @pytest.fixture
 def published():
-    root = add_tree(FILES)
-    store = BlockStore()
-    store.add_car(write_car(root))
-    return str(root.cid), store
+    return published_cards()
 
 
 def serve(server):
