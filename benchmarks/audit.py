@@ -30,12 +30,14 @@ from ape import accounts, networks, project
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from collectibles.chain.audit import audit_series, load_published, store_fetcher, write_report
+from collectibles.chain.audit import audit_series, write_report
 from collectibles.content.artwork import render_card
 from collectibles.content.metadata import SeriesProfile
 from collectibles.content.publish import build_series
 from collectibles.domain.tokens import TransferPolicy, token_id
 from collectibles.ipfs.car import write_car
+from collectibles.ipfs.fetch import store_fetcher
+from collectibles.ipfs.salvage import load_published
 
 SIZES = (1_501, 10_000, 100_000)
 TARGET_SECONDS = {10_000: 10, 100_000: 100}

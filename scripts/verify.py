@@ -63,13 +63,9 @@ def cli(
     missing, a gateway answering other bytes or too slowly) is reported against the tokens it affects, in
     the report and the output, never as a traceback.
     """
-    from collectibles.chain.audit import (
-        audit_series,
-        gateway_fetcher,
-        load_published,
-        store_fetcher,
-        write_report,
-    )
+    from collectibles.chain.audit import audit_series, write_report
+    from collectibles.ipfs.fetch import gateway_fetcher, store_fetcher
+    from collectibles.ipfs.salvage import load_published
 
     with cli_ctx.reported_errors():
         nft = cli_ctx.collectible

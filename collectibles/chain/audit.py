@@ -8,22 +8,19 @@ the JSON is fetched (from those blocks, or through a gateway, whose bytes must t
 and its image's CID are recomputed as kubo would, and its Series and Serial attributes are checked against
 the chain. Nothing is sent.
 
-Bad content never stops the audit: CAR files are read with :func:`load_published`, which keeps every block
-that matches its CID and records what it could not keep (an unreadable or truncated file, a block whose
-bytes were altered) as :class:`ContentProblem`; a token whose metadata or image needs a block that is
-missing or was refused gets a problem naming that block (and the CAR it was altered in), and so does a token
-whose gateway answer is other bytes, too slow or cut short. :func:`write_report` puts both in the JSON.
+Bad content never stops the audit: CAR files are read with :func:`collectibles.ipfs.salvage.load_published`,
+which keeps every block that matches its CID and records what it could not keep (an unreadable or truncated
+file, a block whose bytes were altered) as a ``ContentProblem``; a token whose metadata or image needs a
+block that is missing or was refused gets a problem naming that block (and the CAR it was altered in), and
+so does a token whose gateway answer is other bytes, too slow or cut short (the fetching is
+:mod:`collectibles.ipfs.fetch`'s). :func:`write_report` puts both in the JSON.
 """
 
 from __future__ import annotations
 
 import functools
-import http.client
 import json
 import re
-import time
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
@@ -38,16 +35,11 @@ from collectibles.chain.readers import (
     uint_call,
 )
 from collectibles.domain.tokens import token_id
-from collectibles.ipfs.blockstore import BlockStore, NotFound
-from collectibles.ipfs.car import NotACar, read_car_sections
-from collectibles.ipfs.cid import BlockMismatch, parse_cid
-from collectibles.ipfs.unixfs import add_bytes
+from collectibles.ipfs.fetch import Fetch, StoreFetcher, fetch_verified, ipfs_location
+from collectibles.ipfs.salvage import ContentProblem
 
 if TYPE_CHECKING:
     from ape.contracts import ContractInstance
-
-Fetch = Callable[[str, list[str]], tuple[str, bytes]]
-"""``(cid, path) -> (CID of the file the path names in the DAG, the bytes fetched)``."""
 
 
 @dataclass(slots=True)
@@ -78,133 +70,6 @@ class SeriesAudit:
     @property
     def failures(self) -> list[TokenAudit]:
         return [t for t in self.tokens if not t.ok]
-
-
-@dataclass(frozen=True)
-class ContentProblem:
-    """Damage found in the published CAR files; the tokens it affects say so in their own problems."""
-
-    car: str
-    """The CAR file (or the folder that holds none)."""
-    problem: str
-    block: str | None = None
-    """The CID of the block concerned, when one is (altered bytes)."""
-
-
-def load_published(paths: Iterable[Path | str]) -> tuple[BlockStore, list[ContentProblem]]:
-    """The blocks of the CAR files at ``paths`` (a folder stands for every ``*.car`` under it), and what
-    was wrong with them. Unlike :meth:`BlockStore.from_cars`, damage does not stop the reading: every
-    block that matches its CID is kept; a block that does not is refused (asking for it says so)."""
-    store = BlockStore()
-    problems: list[ContentProblem] = []
-    for path in map(Path, paths):
-        files = sorted(path.rglob("*.car")) if path.is_dir() else [path]
-        if not files:
-            problems.append(ContentProblem(str(path), "the folder holds no CAR file"))
-        for car in files:
-            problems += _salvage_car(store, car)
-    return store, problems
-
-
-def _salvage_car(store: BlockStore, car: Path) -> list[ContentProblem]:
-    """Add what can be kept of one CAR file to ``store``; the problems it has."""
-    try:
-        roots, sections = read_car_sections(car.read_bytes())
-    except OSError as err:
-        return [ContentProblem(str(car), f"cannot be read ({err.strerror or err})")]
-    except NotACar as err:
-        return [ContentProblem(str(car), str(err))]
-    store.roots.extend(roots)
-    problems = []
-    try:
-        for cid, block in sections:
-            try:
-                store.put(cid, block)
-            except BlockMismatch:
-                store.refuse(cid, f"in {car.name} does not match its CID (its bytes were altered)")
-                problems.append(
-                    ContentProblem(str(car), "a block does not match its CID", str(cid))
-                )
-    except NotACar as err:
-        problems.append(ContentProblem(str(car), f"{err.problem}: the blocks after it are lost"))
-    return problems
-
-
-class StoreFetcher:
-    """Fetch from published blocks: the bytes are the DAG's own, and the same every time."""
-
-    def __init__(self, store: BlockStore):
-        self._store = store
-        self._parse = functools.lru_cache(maxsize=64)(parse_cid)  # one directory CID for a series
-
-    def __call__(self, cid: str, path: list[str]) -> tuple[str, bytes]:
-        entry = self._store.resolve(self._parse(cid), path)
-        if entry.is_directory:
-            raise NotFound(f"{cid}/{'/'.join(path)} is a directory")
-        return str(entry.cid), b"".join(self._store.read(entry.cid))
-
-
-def store_fetcher(store: BlockStore) -> StoreFetcher:
-    """Fetch from published blocks (see :class:`StoreFetcher`)."""
-    return StoreFetcher(store)
-
-
-def gateway_fetcher(
-    store: BlockStore,
-    gateway_url: str,
-    timeout: float = 10,
-    max_bytes: int = 64 << 20,
-    give_up_after: int = 3,
-) -> Fetch:
-    """Fetch through an HTTP gateway; the DAG (from ``store``) says which CID the bytes must have.
-
-    An answer must arrive whole within ``timeout`` seconds (not only each read: a gateway that trickles
-    bytes is as stuck as a silent one) and be at most ``max_bytes`` long. After ``give_up_after`` timeouts
-    in a row the gateway is not asked again (every later fetch fails at once, saying so): a dead gateway
-    must not cost ``timeout`` seconds per token of a large collection."""
-    timeouts_in_a_row = 0
-
-    def fetch(cid: str, path: list[str]) -> tuple[str, bytes]:
-        nonlocal timeouts_in_a_row
-        entry = store.resolve(parse_cid(cid), path)
-        if timeouts_in_a_row >= give_up_after:
-            raise TimeoutError(
-                f"not asked: the gateway timed out {timeouts_in_a_row} times in a row"
-            )
-        quoted = "/".join(urllib.parse.quote(p) for p in path)
-        url = f"{gateway_url.rstrip('/')}/ipfs/{cid}/{quoted}".rstrip("/")
-        try:
-            data = _download(url, timeout, max_bytes)
-        except OSError as err:  # urllib wraps a timeout while connecting or sending in URLError
-            if isinstance(err, TimeoutError) or isinstance(
-                getattr(err, "reason", None), TimeoutError
-            ):
-                timeouts_in_a_row += 1
-            raise
-        timeouts_in_a_row = 0
-        return str(entry.cid), data
-
-    return fetch
-
-
-def _download(url: str, timeout: float, max_bytes: int) -> bytes:
-    """The whole body at ``url``, within ``timeout`` seconds in all and ``max_bytes``."""
-    deadline = time.monotonic() + timeout
-    chunks: list[bytes] = []
-    size = 0
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        while chunk := response.read1(1 << 16):  # read1: what has arrived, so the clock is seen
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > max_bytes:
-                raise ValueError(f"the gateway sent more than {max_bytes:,} bytes")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the gateway's answer took more than {timeout:g} s")
-        if missing := getattr(response, "length", None):  # what its Content-Length still owed
-            raise ValueError(
-                f"the gateway's answer stopped after {size:,} of {size + missing:,} bytes"
-            )
-    return b"".join(chunks)
 
 
 READ_CHUNK = 1_000
@@ -378,11 +243,11 @@ ImageCheck = Callable[[str, list[str]], tuple[str | None, list[str]]]
 
 
 def _check_token(audit: TokenAudit, info: Any, fetch: Fetch, check_image: ImageCheck) -> None:
-    located = _ipfs_location(audit.token_uri or "")
+    located = ipfs_location(audit.token_uri or "")
     if located is None:
         audit.problems.append(f"tokenURI {audit.token_uri!r} is not an ipfs:// URI")
         return
-    fetched, problem = _fetch_verified(fetch, *located, what="metadata")
+    fetched, problem = fetch_verified(fetch, *located, what="metadata")
     if fetched is None:
         audit.problems.append(problem)
         return
@@ -399,7 +264,7 @@ def _check_token(audit: TokenAudit, info: Any, fetch: Fetch, check_image: ImageC
         audit.problems.append("metadata is not a JSON object")
         return
     _check_traits(audit, document, info)
-    image = _ipfs_location(str(document.get("image", "")))
+    image = ipfs_location(str(document.get("image", "")))
     if image is None:
         audit.problems.append(f"image {document.get('image')!r} is not an ipfs:// URI")
         return
@@ -413,7 +278,7 @@ def _image_check(fetch: Fetch) -> ImageCheck:
     series sharing one image hashes it once, not once per token; through a gateway every token asks."""
 
     def check(cid: str, path: list[str]) -> tuple[str | None, list[str]]:
-        fetched, problem = _fetch_verified(fetch, cid, path, what="image")
+        fetched, problem = fetch_verified(fetch, cid, path, what="image")
         if fetched is None:
             return None, [problem]
         image_cid, data = fetched
@@ -435,24 +300,6 @@ _STARTS_LIKE_JSON = re.compile(rb"\s*[{\[]")
 """``bytes.lstrip()`` then ``{`` or ``[``, without copying a large image to strip it."""
 
 
-def _fetch_verified(
-    fetch: Fetch, cid: str, path: list[str], what: str
-) -> tuple[tuple[str, bytes] | None, str]:
-    """Fetch, then recompute the CID of the bytes as kubo would: ``((cid, bytes), "")`` if it is the
-    DAG's, else ``(None, the problem)``."""
-    try:
-        expected, data = fetch(cid, path)
-    except (NotFound, ValueError, OSError, http.client.HTTPException) as err:
-        # NotFound: a block missing or refused; ValueError: a malformed CID, block or answer; OSError:
-        # the gateway refused, timed out or reset; HTTPException: it answered nonsense or cut the body short
-        return None, f"{what} at ipfs://{cid}/{'/'.join(path)} cannot be fetched: {err}"
-    version = 0 if expected.startswith("Qm") else 1
-    actual = str(add_bytes(data, cid_version=version).cid)
-    if actual != expected:
-        return None, f"{what} bytes hash to {actual}, the published DAG says {expected}"
-    return (expected, data), ""
-
-
 _MAX_NESTING = 100
 """Deeper JSON is refused before parsing: with the recursion limit Ape's dependencies set (py_ecc: 100,000),
 ``json.loads`` on a deep enough document overflows the C stack and kills the process."""
@@ -470,10 +317,3 @@ def _nests_too_deep(document: bytes) -> bool:
         depth += 1 if bracket in b"[{" else -1
         deepest = max(deepest, depth)
     return deepest > _MAX_NESTING
-
-
-def _ipfs_location(uri: str) -> tuple[str, list[str]] | None:
-    if not uri.startswith("ipfs://"):
-        return None
-    cid, _, path = uri[len("ipfs://") :].partition("/")
-    return cid, [urllib.parse.unquote(p) for p in path.split("/") if p]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from eth_account import Account
 
 from collectibles.chain.airdrop import Airdropper
-from collectibles.chain.audit import audit_series, store_fetcher
+from collectibles.chain.audit import audit_series
 from collectibles.chain.intents import contract_domain, gift_for
 from collectibles.chain.relay import Relayer, signed_intent_json
 from collectibles.chain.reveal import reveal
@@ -41,6 +41,7 @@ from collectibles.domain.intents import signable, signature_bytes, typed_data
 from collectibles.domain.members import load_members, parse_members
 from collectibles.domain.tokens import TransferPolicy, token_id
 from collectibles.ipfs.blockstore import BlockStore
+from collectibles.ipfs.fetch import store_fetcher
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ProviderAPI

@@ -9,19 +9,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from utils.published_cards import FILES, IMAGE, IMAGE_CID, Chain, published_cards, token_json
 
-from collectibles.chain.audit import (
-    ContentProblem,
-    SeriesAudit,
-    TokenAudit,
-    audit_series,
-    gateway_fetcher,
-    load_published,
-    store_fetcher,
-    write_report,
-)
+from collectibles.chain.audit import SeriesAudit, TokenAudit, audit_series, write_report
 from collectibles.ipfs.blockstore import BlockStore
 from collectibles.ipfs.car import write_car
+from collectibles.ipfs.fetch import gateway_fetcher, store_fetcher
 from collectibles.ipfs.gateway import GatewayServer
+from collectibles.ipfs.salvage import ContentProblem, load_published
 from collectibles.ipfs.unixfs import add_bytes, add_tree
 
 
@@ -33,17 +26,6 @@ def published():
 def serve(server):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
-
-
-def test_gateway_fetcher__honest_gateway__bytes_and_dag_cid(published):
-    cid, store = published
-    server = serve(GatewayServer(store, port=0, quiet=True))
-    try:
-        file_cid, data = gateway_fetcher(store, server.url)(cid, ["card.png"])
-    finally:
-        server.shutdown()
-
-    assert (file_cid, data) == (IMAGE_CID, IMAGE)
 
 
 def test_audit_series__through_honest_gateway__no_problems(published):
@@ -86,13 +68,6 @@ def test_audit_series__gateway_serves_other_bytes__named_mismatch(published):
     assert audit.tokens[1].problems == [
         f"metadata bytes hash to {add_bytes(token_json(1)).cid}, the published DAG says {expected}"
     ]
-
-
-def test_store_fetcher__directory_path__not_a_file(published):
-    cid, store = published
-
-    with pytest.raises(LookupError, match="is a directory"):
-        store_fetcher(store)(cid, [])
 
 
 # ------------------------------------------------------------------ bad content: reported, never raised
@@ -174,17 +149,6 @@ def test_load_published__not_a_car__reported_and_no_blocks(tmp_path, content, ex
 
     assert [p.problem[: len(expected)] for p in damage] == [expected]
     assert len(audit.failures) == 2
-
-
-def test_load_published__path_missing_or_empty_folder__reported(tmp_path):
-    (tmp_path / "empty").mkdir()
-
-    _, damage = load_published([tmp_path / "empty", tmp_path / "absent.car"])
-
-    assert [(p.car, p.problem) for p in damage] == [
-        (str(tmp_path / "empty"), "the folder holds no CAR file"),
-        (str(tmp_path / "absent.car"), "cannot be read (No such file or directory)"),
-    ]
 
 
 def test_write_report__content_problems__in_every_series(tmp_path, published):

@@ -9,13 +9,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from web3 import HTTPProvider
 
-from collectibles.chain.audit import audit_series, store_fetcher
+from collectibles.chain.audit import audit_series
 from collectibles.chain.readers import BatchReader, Reverted, RpcError, uint_call
 from collectibles.content.artwork import render_card
 from collectibles.content.metadata import SeriesProfile
 from collectibles.content.publish import build_series
 from collectibles.domain.tokens import TransferPolicy, token_id
 from collectibles.ipfs.blockstore import BlockStore
+from collectibles.ipfs.fetch import store_fetcher
 
 OWNER_OF = bytes.fromhex("6352211e")
 CAP = 8
