@@ -30,7 +30,8 @@ from ape import accounts, networks, project
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from collectibles.chain.audit import audit_series, write_report
+from collectibles.chain.audit import audit_series
+from collectibles.chain.audit_report import write_report
 from collectibles.content.artwork import render_card
 from collectibles.content.metadata import SeriesProfile
 from collectibles.content.publish import build_series

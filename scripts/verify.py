@@ -63,7 +63,8 @@ def cli(
     missing, a gateway answering other bytes or too slowly) is reported against the tokens it affects, in
     the report and the output, never as a traceback.
     """
-    from collectibles.chain.audit import audit_series, write_report
+    from collectibles.chain.audit import audit_series
+    from collectibles.chain.audit_report import write_report
     from collectibles.ipfs.fetch import gateway_fetcher, store_fetcher
     from collectibles.ipfs.salvage import load_published
 

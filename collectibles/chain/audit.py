@@ -13,7 +13,7 @@ which keeps every block that matches its CID and records what it could not keep 
 file, a block whose bytes were altered) as a ``ContentProblem``; a token whose metadata or image needs a
 block that is missing or was refused gets a problem naming that block (and the CAR it was altered in), and
 so does a token whose gateway answer is other bytes, too slow or cut short (the fetching is
-:mod:`collectibles.ipfs.fetch`'s). :func:`write_report` puts both in the JSON.
+:mod:`collectibles.ipfs.fetch`'s). :func:`collectibles.chain.audit_report.write_report` puts both in the JSON.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from collectibles.chain.readers import (
     BatchReader,
@@ -36,7 +35,6 @@ from collectibles.chain.readers import (
 )
 from collectibles.domain.tokens import token_id
 from collectibles.ipfs.fetch import Fetch, StoreFetcher, fetch_verified, ipfs_location
-from collectibles.ipfs.salvage import ContentProblem
 
 if TYPE_CHECKING:
     from ape.contracts import ContractInstance
@@ -162,54 +160,6 @@ def _read_one(nft: Any, token: int) -> TokenRead:
     except (ContractLogicError, Web3LogicError):  # ERC721NonexistentToken: burned
         return None
     return str(owner), str(nft.tokenURI(token))
-
-
-def write_report(
-    audits: list[SeriesAudit], path: Path, content_problems: Iterable[ContentProblem] = ()
-) -> None:
-    """The audit as JSON: one object per series, every token with its CIDs and problems, and the damage
-    found in the published CAR files (the same list in each series: the blocks are shared).
-
-    Written a token at a time (100,000 tokens make a 40 MB document, which need not be in memory twice);
-    the text is what ``json.dumps(document, indent=2)`` would write."""
-    damage = [asdict(p) for p in content_problems]
-    skeleton = [
-        {
-            **{f.name: getattr(a, f.name) for f in fields(a) if f.name != "tokens"},
-            "tokens": _TOKENS_HERE,
-            "failures": len(a.failures),
-            "content_problems": damage,
-        }
-        for a in audits
-    ]
-    # Split at the key: inside a JSON string a quote is escaped, so only the key itself matches.
-    pieces = json.dumps(skeleton, indent=2).split(f'"tokens": {json.dumps(_TOKENS_HERE)}')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as out:
-        out.write(pieces[0])
-        for audit, after in zip(audits, pieces[1:], strict=True):
-            out.write('"tokens": ')
-            _write_tokens(out, audit.tokens)
-            out.write(after)
-        out.write("\n")
-
-
-_TOKENS_HERE = "\0tokens\0"
-"""Where a series' token list goes in the report's skeleton."""
-
-
-def _write_tokens(out: TextIO, tokens: list[TokenAudit]) -> None:
-    """A token list as ``json.dumps(indent=2)`` writes it three levels down (6 spaces per item)."""
-    if not tokens:
-        out.write("[]")
-        return
-    indent = "\n" + " " * 6
-    out.write("[")
-    for i, token in enumerate(tokens):
-        out.write(
-            ("," if i else "") + indent + json.dumps(asdict(token), indent=2).replace("\n", indent)
-        )
-    out.write("\n" + " " * 4 + "]")
 
 
 # ---------------------------------------------------------------------------------------------- checks

@@ -3,13 +3,12 @@
 import json
 import threading
 import time
-from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from utils.published_cards import FILES, IMAGE, IMAGE_CID, Chain, published_cards, token_json
 
-from collectibles.chain.audit import SeriesAudit, TokenAudit, audit_series, write_report
+from collectibles.chain.audit import audit_series
 from collectibles.ipfs.blockstore import BlockStore
 from collectibles.ipfs.car import write_car
 from collectibles.ipfs.fetch import gateway_fetcher, store_fetcher
@@ -151,20 +150,6 @@ def test_load_published__not_a_car__reported_and_no_blocks(tmp_path, content, ex
     assert len(audit.failures) == 2
 
 
-def test_write_report__content_problems__in_every_series(tmp_path, published):
-    cid, store = published
-    audit = audit_series(Chain(f"ipfs://{cid}/"), 1, store_fetcher(store))
-    problem = ContentProblem("x.car", "a block does not match its CID", "bafy")
-
-    write_report([audit], tmp_path / "r.json", [problem])
-
-    report = json.loads((tmp_path / "r.json").read_text())
-    assert report[0]["content_problems"] == [
-        {"car": "x.car", "problem": "a block does not match its CID", "block": "bafy"}
-    ]
-    assert report[0]["failures"] == 0
-
-
 def test_audit_series__gateway_too_slow__each_token_reported_timed_out(published):
     cid, store = published
 
@@ -273,25 +258,3 @@ def test_audit_series__hostile_metadata__problem_not_crash(document, expected):
     audit = audit_series(Chain(f"ipfs://{root.cid}/"), 1, store_fetcher(store))
 
     assert expected in audit.tokens[0].problems
-
-
-def test_write_report__streamed__the_text_json_dumps_writes(tmp_path, published):
-    cid, store = published
-    full = audit_series(Chain(f"ipfs://{cid}/"), 1, store_fetcher(store))
-    full.tokens[1].problems += ['odd "quoted"\nline', "\0tokens\0"]
-    empty = SeriesAudit(2, '"tokens": "\0tokens\0"', 0, 0, [])
-    weird = SeriesAudit(3, "Ünïcode", 1, 0, [TokenAudit(3_000_001, 1, None, None)])
-    problem = ContentProblem("x.car", "a block does not match its CID", "bafy")
-
-    write_report([full, empty, weird], tmp_path / "r.json", [problem])
-
-    document = [
-        {
-            **{k: v for k, v in asdict(a).items() if k != "tokens"},
-            "tokens": [asdict(t) for t in a.tokens],
-            "failures": len(a.failures),
-            "content_problems": [asdict(problem)],
-        }
-        for a in (full, empty, weird)
-    ]
-    assert (tmp_path / "r.json").read_text() == json.dumps(document, indent=2) + "\n"
