@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     from collectibles.domain.crafting import InputRule
 
 CONTRACT = "CollectibleCrafting"
+NOT_RECORDED = (
+    f"no live {CONTRACT} recorded for chain {{chain_id}} in the deployment registry: "
+    "run `ape run deploy --programme` or pass --crafting ADDRESS"
+)
+"""The refusal when neither ``--crafting`` nor the registry names a crafting contract."""
 
 crafting_option = click.option(
     "--crafting",
@@ -387,25 +392,11 @@ def _crafting(
     """``--crafting``, else the registry's ``CollectibleCrafting``; and the collection it crafts."""
     from ape import project
 
-    from collectibles.chain.deployment import collectible_at, has_code
-    from collectibles.chain.programme import CRAFTING, programme_contract
-    from collectibles.domain.crafting import CraftRefused
-    from collectibles.domain.errors import NoDeployment, StaleDeployment
+    from collectibles.chain.crafting import crafting_contracts
 
-    provider = cli_ctx.active_provider
-    if address is None:
-        try:
-            crafting = programme_contract(project, provider, cli_ctx.registry(), CRAFTING)
-        except (NoDeployment, StaleDeployment):
-            raise CraftRefused(
-                f"no live {CONTRACT} recorded for chain {provider.chain_id} in the deployment registry: "
-                "run `ape run deploy --programme` or pass --crafting ADDRESS"
-            ) from None
-    else:
-        if not has_code(provider)(address):
-            raise CraftRefused(f"no contract at {address} on chain {provider.chain_id}")
-        crafting = getattr(project, CONTRACT).at(address)
-    return crafting, collectible_at(project, crafting.collectible())
+    return crafting_contracts(
+        project, cli_ctx.active_provider, cli_ctx.registry, address, missing=NOT_RECORDED
+    )
 
 
 @contextmanager

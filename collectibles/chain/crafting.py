@@ -10,11 +10,13 @@ alive, accepted by the recipe, the right number for each rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from collectibles.chain.deployment import collectible_at
 from collectibles.chain.logs import logs_in_ranges, reading_client
+from collectibles.chain.programme import CRAFTING, resolve_programme_contract
 from collectibles.chain.readers import BatchReader, Reverted, decode_address, uint_call
 from collectibles.domain.crafting import (
     CraftRefused,
@@ -33,13 +35,33 @@ from collectibles.domain.crafting import (
 from collectibles.domain.tokens import TransferPolicy, split_token_id
 
 if TYPE_CHECKING:
-    from ape.api import AccountAPI
+    from ape.api import AccountAPI, ProviderAPI
     from ape.contracts import ContractInstance
+    from ape.managers.project import ProjectManager
     from web3.providers.base import JSONBaseProvider
+
+    from collectibles.chain.registry import Registry
 
 MAX_RULES, MAX_RANGES, MAX_INPUTS = 8, 16, 128
 """The contract's limits on a recipe (``MAX_RULES``, ``MAX_RANGES``, ``MAX_INPUTS``)."""
 _OWNER_OF = bytes.fromhex("6352211e")  # ownerOf(uint256)
+
+
+def crafting_contracts(
+    project: ProjectManager,
+    provider: ProviderAPI,
+    registry: Callable[[], Registry],
+    address: str | None,
+    *,
+    missing: str,
+) -> tuple[ContractInstance, ContractInstance]:
+    """The crafting contract at ``address``, else the registry's on this chain, and the collection it crafts
+    (:func:`~collectibles.chain.programme.resolve_programme_contract`: CraftRefused, with ``missing`` when
+    the registry has none)."""
+    crafting = resolve_programme_contract(
+        project, provider, registry, CRAFTING, address, refused=CraftRefused, missing=missing
+    )
+    return crafting, collectible_at(project, crafting.collectible())
 
 
 def read_recipe(crafting: ContractInstance, recipe_id: int) -> Recipe:
