@@ -14,7 +14,6 @@ the collection is the one it crafts.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +39,11 @@ if TYPE_CHECKING:
     from collectibles.domain.crafting import InputRule
 
 CONTRACT = "CollectibleCrafting"
+NOT_RECORDED = (
+    f"no live {CONTRACT} recorded for chain {{chain_id}} in the deployment registry: "
+    "run `ape run deploy --programme` or pass --crafting ADDRESS"
+)
+"""The refusal when neither ``--crafting`` nor the registry names a crafting contract."""
 
 crafting_option = click.option(
     "--crafting",
@@ -102,7 +106,7 @@ def recipe(
     """Create a recipe (RECIPE_ROLE): the --input rules burned, one token of --output minted."""
     from collectibles.chain.crafting import create_recipe
     from collectibles.chain.deployment import require_role
-    from collectibles.domain.crafting import check_rules
+    from collectibles.domain.crafting import check_rules, describe_rules
 
     rules = _parse_rules(inputs)
     with _craft_errors(cli_ctx) as found:
@@ -120,7 +124,7 @@ def recipe(
             active=not inactive,
         )
     cli_ctx.logger.success(
-        f"Created recipe {created.recipe_id}: {' + '.join(r.describe() for r in rules)} -> "
+        f"Created recipe {created.recipe_id}: {describe_rules(rules)} -> "
         f"series {output_series}{'' if not inactive else ' (inactive)'}"
     )
     cli_ctx.emit(
@@ -134,23 +138,17 @@ def recipe(
 @crafting_option
 def recipes(cli_ctx: CollectiblesContext, crafting_address: str | None) -> None:
     """List the recipes: active or not, inputs, output."""
-    from collectibles.chain.crafting import all_recipes, recipe_json, series_names
+    from collectibles.chain.crafting import all_recipes, recipe_json, recipe_series_names
+    from collectibles.domain.crafting import describe_recipe
 
     with _craft_errors(cli_ctx) as found:
         crafting, nft = found(cli_ctx, crafting_address)
         listed = all_recipes(crafting)
-        names = series_names(nft, {s for r in listed for s in (*r.series_ids, r.output_series_id)})
+        names = recipe_series_names(nft, listed)
     if not listed:
         click.echo(f"no recipes yet on {crafting.address}")
     for r in listed:
-        state = "active" if r.active else "inactive"
-        soulbound = ", soulbound inputs allowed" if r.allow_soulbound else ""
-        needs = " + ".join(rule.describe(names) for rule in r.rules)
-        output = names[r.output_series_id]
-        click.echo(
-            f"recipe {r.recipe_id} ({state}{soulbound}): {needs} -> 1 {output} "
-            f"(series {r.output_series_id})"
-        )
+        click.echo(describe_recipe(r, names))
     cli_ctx.emit({"crafting": crafting.address, "recipes": [recipe_json(r, names) for r in listed]})
 
 
@@ -169,41 +167,27 @@ def progress(
     recipe_id: int | None,
 ) -> None:
     """A member's progress per recipe ("3 of 5 Fortune") and which of their tokens count."""
-    from collectibles.chain.crafting import (
-        all_recipes,
-        member_progress,
-        read_recipe,
-        series_names,
-    )
+    from collectibles.chain.crafting import chosen_recipes, member_progress, recipe_series_names
     from collectibles.domain.crafting import describe_progress
 
     with _craft_errors(cli_ctx) as found:
         crafting, nft = found(cli_ctx, crafting_address)
-        chosen = [read_recipe(crafting, recipe_id)] if recipe_id else all_recipes(crafting)
-        names = series_names(nft, {s for r in chosen for s in (*r.series_ids, r.output_series_id)})
+        chosen = chosen_recipes(crafting, recipe_id)
+        names = recipe_series_names(nft, chosen)
         reports = member_progress(nft, chosen, member, from_block)
-    rows = []
     for held in reports:
         r = held.recipe
         click.echo(
             f"recipe {r.recipe_id} -> {names[r.output_series_id]}: {describe_progress(held, names)}"
         )
-        counted = [t for rule in held.rules for t in rule.counted]
-        click.echo(f"  counting: {_ids(counted) or 'none'}")
-        rows.append(
-            {
-                "recipe": r.recipe_id,
-                "active": r.active,
-                "have": held.have,
-                "needed": held.needed,
-                "ready": held.ready,
-                "inputs": [
-                    {"have": rule.have, "count": rule.rule.count, "tokens": list(rule.counted)}
-                    for rule in held.rules
-                ],
-            }
-        )
-    cli_ctx.emit({"crafting": crafting.address, "member": member, "progress": rows})
+        click.echo(f"  counting: {_ids(held.counted) or 'none'}")
+    cli_ctx.emit(
+        {
+            "crafting": crafting.address,
+            "member": member,
+            "progress": [held.as_json() for held in reports],
+        }
+    )
 
 
 @cli.command(cls=Command)
@@ -238,20 +222,9 @@ def make(
     with _craft_errors(cli_ctx) as found:
         crafting, nft = found(cli_ctx, crafting_address)
         plan = plan_craft(nft, crafting, recipe_id, member, chosen, from_block)
-        summary = (
-            f"recipe {recipe_id}: burns {_ids(plan.inputs)}, mints 1 of series "
-            f"{plan.recipe.output_series_id} ({plan.output_name}) to {member}"
-        )
-        result: dict[str, Any] = {
-            "crafting": crafting.address,
-            "recipe": recipe_id,
-            "member": member,
-            "inputs": list(plan.inputs),
-            "output_series": plan.recipe.output_series_id,
-            "dry_run": dry_run,
-        }
+        result = {"crafting": crafting.address, **plan.as_json(), "dry_run": dry_run}
         if dry_run:
-            click.echo(f"dry run, nothing sent: {summary}")
+            click.echo(f"dry run, nothing sent: {plan.describe()}")
             cli_ctx.emit(result)
             return
         signer = cli_ctx.ready_to_send()
@@ -260,12 +233,7 @@ def make(
         f"Crafted token {outcome.output_token_id} ({plan.output_name}) from {_ids(plan.inputs)}; "
         f"gas {outcome.gas_used:,}"
     )
-    result |= {
-        "output_token_id": outcome.output_token_id,
-        "gas_used": outcome.gas_used,
-        "tx_hash": outcome.tx_hash,
-    }
-    cli_ctx.emit(result)
+    cli_ctx.emit(result | outcome.as_json())
 
 
 @cli.command(cls=Command)
@@ -309,7 +277,7 @@ def sign(
         plan = plan_craft(nft, crafting, recipe_id, member.address, chosen, from_block)
         deadline = int(cli_ctx.chain_manager.blocks.head.timestamp) + valid_for
         signed = sign_craft(crafting, plan, member, deadline)
-        out_path.write_text(json.dumps(signed.as_json(), indent=2) + "\n")
+        signed.write(out_path)
     cli_ctx.logger.success(
         f"Signed recipe {recipe_id} from {_ids(plan.inputs)} as {member.address}, valid until "
         f"{deadline}: {out_path}"
@@ -333,14 +301,9 @@ def sign(
 def relay(cli_ctx: CollectiblesContext, crafting_address: str | None, intent_path: Path) -> None:
     """Send a member's signed craft (craftBySig) after checking it still holds; the operator pays the gas."""
     from collectibles.chain.crafting import SignedCraft, check_signed_craft, relay_craft
-    from collectibles.domain.crafting import CraftRefused
 
     with _craft_errors(cli_ctx) as found:
-        try:
-            data = json.loads(intent_path.read_text())
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise CraftRefused(f"{intent_path} is not JSON ({err})") from None
-        signed = SignedCraft.from_json(data)
+        signed = SignedCraft.read(intent_path)
         crafting, nft = found(cli_ctx, crafting_address or signed.crafting)
         now = int(cli_ctx.chain_manager.blocks.head.timestamp)
         plan = check_signed_craft(nft, crafting, signed, now)
@@ -356,10 +319,8 @@ def relay(cli_ctx: CollectiblesContext, crafting_address: str | None, intent_pat
             "recipe": signed.recipe_id,
             "member": signed.owner,
             "inputs": list(plan.inputs),
-            "output_token_id": outcome.output_token_id,
-            "gas_used": outcome.gas_used,
-            "tx_hash": outcome.tx_hash,
         }
+        | outcome.as_json()
     )
 
 
@@ -371,14 +332,12 @@ def _ids(tokens: Any) -> str:
 
 
 def _parse_tokens(text: str) -> list[int] | None:
-    if text.strip().lower() == "auto":
-        return None
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts or not all(p.isdigit() for p in parts):
-        raise click.BadParameter(
-            f"{text!r}: give auto or token ids separated by commas", param_hint="--tokens"
-        )
-    return [int(p) for p in parts]
+    from collectibles.domain.crafting import parse_tokens
+
+    try:
+        return parse_tokens(text)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--tokens") from None
 
 
 def _crafting(
@@ -387,25 +346,11 @@ def _crafting(
     """``--crafting``, else the registry's ``CollectibleCrafting``; and the collection it crafts."""
     from ape import project
 
-    from collectibles.chain.deployment import collectible_at, has_code
-    from collectibles.chain.programme import CRAFTING, programme_contract
-    from collectibles.domain.crafting import CraftRefused
-    from collectibles.domain.errors import NoDeployment, StaleDeployment
+    from collectibles.chain.crafting import crafting_contracts
 
-    provider = cli_ctx.active_provider
-    if address is None:
-        try:
-            crafting = programme_contract(project, provider, cli_ctx.registry(), CRAFTING)
-        except (NoDeployment, StaleDeployment):
-            raise CraftRefused(
-                f"no live {CONTRACT} recorded for chain {provider.chain_id} in the deployment registry: "
-                "run `ape run deploy --programme` or pass --crafting ADDRESS"
-            ) from None
-    else:
-        if not has_code(provider)(address):
-            raise CraftRefused(f"no contract at {address} on chain {provider.chain_id}")
-        crafting = getattr(project, CONTRACT).at(address)
-    return crafting, collectible_at(project, crafting.collectible())
+    return crafting_contracts(
+        project, cli_ctx.active_provider, cli_ctx.registry, address, missing=NOT_RECORDED
+    )
 
 
 @contextmanager

@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from ape.contracts import ContractInstance
 
 CONTRACT = "CollectibleRaffle"
+NOT_RECORDED = (
+    f"no {CONTRACT} recorded for chain {{chain_id}} in the deployment registry: pass "
+    "--raffle-contract ADDRESS"
+)
+"""The refusal when neither ``--raffle-contract`` nor the registry names a raffle contract."""
 
 raffle_contract_option = click.option(
     "--raffle-contract",
@@ -273,25 +278,18 @@ def _raffle(cli_ctx: CollectiblesContext, address: str | None) -> ContractInstan
     """``--raffle-contract``, else the registry's ``CollectibleRaffle`` on this chain."""
     from ape import project
 
-    from collectibles.chain.deployment import chain_identity, has_code
-    from collectibles.chain.raffle import RaffleRefused, raffle_at
-    from collectibles.domain.errors import NoDeployment, StaleDeployment
+    from collectibles.chain.programme import RAFFLE, resolve_programme_contract
+    from collectibles.chain.raffle import RaffleRefused
 
-    if address is None:
-        provider = cli_ctx.active_provider
-        ident = chain_identity(provider)
-        try:
-            address = (
-                cli_ctx.registry()
-                .lookup(ident.chain_id, ident.genesis_hash, CONTRACT, has_code(provider))
-                .address
-            )
-        except (NoDeployment, StaleDeployment):
-            raise RaffleRefused(
-                f"no {CONTRACT} recorded for chain {ident.chain_id} in the deployment registry: pass "
-                "--raffle-contract ADDRESS"
-            ) from None
-    return raffle_at(project, address)
+    return resolve_programme_contract(
+        project,
+        cli_ctx.active_provider,
+        cli_ctx.registry,
+        RAFFLE,
+        address,
+        refused=RaffleRefused,
+        missing=NOT_RECORDED,
+    )
 
 
 @contextmanager

@@ -10,11 +10,15 @@ alive, accepted by the recipe, the right number for each rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from collectibles.chain.deployment import collectible_at
 from collectibles.chain.logs import logs_in_ranges, reading_client
+from collectibles.chain.programme import CRAFTING, resolve_programme_contract
 from collectibles.chain.readers import BatchReader, Reverted, decode_address, uint_call
 from collectibles.domain.crafting import (
     CraftRefused,
@@ -33,13 +37,33 @@ from collectibles.domain.crafting import (
 from collectibles.domain.tokens import TransferPolicy, split_token_id
 
 if TYPE_CHECKING:
-    from ape.api import AccountAPI
+    from ape.api import AccountAPI, ProviderAPI
     from ape.contracts import ContractInstance
+    from ape.managers.project import ProjectManager
     from web3.providers.base import JSONBaseProvider
+
+    from collectibles.chain.registry import Registry
 
 MAX_RULES, MAX_RANGES, MAX_INPUTS = 8, 16, 128
 """The contract's limits on a recipe (``MAX_RULES``, ``MAX_RANGES``, ``MAX_INPUTS``)."""
 _OWNER_OF = bytes.fromhex("6352211e")  # ownerOf(uint256)
+
+
+def crafting_contracts(
+    project: ProjectManager,
+    provider: ProviderAPI,
+    registry: Callable[[], Registry],
+    address: str | None,
+    *,
+    missing: str,
+) -> tuple[ContractInstance, ContractInstance]:
+    """The crafting contract at ``address``, else the registry's on this chain, and the collection it crafts
+    (:func:`~collectibles.chain.programme.resolve_programme_contract`: CraftRefused, with ``missing`` when
+    the registry has none)."""
+    crafting = resolve_programme_contract(
+        project, provider, registry, CRAFTING, address, refused=CraftRefused, missing=missing
+    )
+    return crafting, collectible_at(project, crafting.collectible())
 
 
 def read_recipe(crafting: ContractInstance, recipe_id: int) -> Recipe:
@@ -70,8 +94,18 @@ def all_recipes(crafting: ContractInstance) -> list[Recipe]:
     return [read_recipe(crafting, i) for i in range(1, int(crafting.recipeCount()) + 1)]
 
 
+def chosen_recipes(crafting: ContractInstance, recipe_id: int | None = None) -> list[Recipe]:
+    """Recipe ``recipe_id`` alone (CraftRefused when there is none), else every recipe."""
+    return [read_recipe(crafting, recipe_id)] if recipe_id else all_recipes(crafting)
+
+
 def series_names(nft: ContractInstance, series_ids: Iterable[int]) -> dict[int, str]:
     return {s: str(nft.series(s).name) for s in sorted(set(series_ids))}
+
+
+def recipe_series_names(nft: ContractInstance, recipes: Iterable[Recipe]) -> dict[int, str]:
+    """The name of every series the recipes take or make, to describe them with."""
+    return series_names(nft, {s for r in recipes for s in (*r.series_ids, r.output_series_id)})
 
 
 # ------------------------------------------------------------------ creating a recipe
@@ -191,12 +225,34 @@ class CraftPlan:
     inputs: tuple[int, ...]
     output_name: str
 
+    def describe(self) -> str:
+        """``recipe 1: burns 1000001, 1000002, mints 1 of series 3 (Tiger) to 0x…``."""
+        return (
+            f"recipe {self.recipe.recipe_id}: burns {', '.join(str(t) for t in self.inputs)}, mints 1 "
+            f"of series {self.recipe.output_series_id} ({self.output_name}) to {self.member}"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "recipe": self.recipe.recipe_id,
+            "member": self.member,
+            "inputs": list(self.inputs),
+            "output_series": self.recipe.output_series_id,
+        }
+
 
 @dataclass(frozen=True)
 class CraftOutcome:
     output_token_id: int
     gas_used: int
     tx_hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "output_token_id": self.output_token_id,
+            "gas_used": self.gas_used,
+            "tx_hash": self.tx_hash,
+        }
 
 
 def plan_craft(
@@ -273,6 +329,19 @@ class SignedCraft:
             "deadline": self.deadline,
             "signature": "0x" + self.signature.hex(),
         }
+
+    def write(self, path: Path) -> None:
+        """Write the signed craft as the JSON file the member hands to the operator (``craft relay``)."""
+        path.write_text(json.dumps(self.as_json(), indent=2) + "\n")
+
+    @classmethod
+    def read(cls, path: Path) -> SignedCraft:
+        """The signed craft in the file at ``path``; CraftRefused when it is not JSON or not a signed craft."""
+        try:
+            data = json.loads(path.read_text())
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise CraftRefused(f"{path} is not JSON ({err})") from None
+        return cls.from_json(data)
 
     @classmethod
     def from_json(cls, data: Any) -> SignedCraft:

@@ -5,10 +5,15 @@ Each contract is recorded in the registry under its own name, next to the Collec
 and redemption commands find them the way every other command finds the Collectible. Deploying again reuses a
 recorded contract that still has its code and is bound to the same Collectible; granting skips roles already held,
 so a re-run after a crash sends only what is missing.
+
+A command finds the contract it works on in one way (:func:`resolve_programme_contract`): the address its option
+gives, checked to have code, else the registry's on this chain; each command says in its own words (and with its
+own error type) what to do when neither is there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,10 +25,11 @@ from collectibles.chain.deployment import (
     same_deployment,
 )
 from collectibles.chain.registry import Deployment, Registry
+from collectibles.domain.errors import CollectiblesError, NoDeployment, StaleDeployment
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ProviderAPI
-    from ape.contracts import ContractInstance
+    from ape.contracts import ContractContainer, ContractInstance
     from ape.managers.project import ProjectManager
 
 RAFFLE = "CollectibleRaffle"
@@ -116,15 +122,74 @@ def grant_roles(
     return granted
 
 
+def programme_deployment(provider: ProviderAPI, registry: Registry, name: str) -> Deployment:
+    """The registry's record of programme contract ``name`` on the connected chain, checked to have code.
+
+    A record made under an earlier genesis of this chain id is taken when :func:`same_deployment` says it is
+    this chain's (restarted from its state), as for the Collectible. Raises :class:`NoDeployment` or
+    :class:`StaleDeployment` otherwise.
+    """
+    ident = chain_identity(provider)
+    return registry.lookup(
+        ident.chain_id, ident.genesis_hash, name, has_code(provider), same_deployment(provider)
+    )
+
+
 def programme_contract(
     project: ProjectManager, provider: ProviderAPI, registry: Registry, name: str
 ) -> ContractInstance:
     """The registry's programme contract ``name`` on the connected chain (raises when none has code)."""
-    ident = chain_identity(provider)
-    deployment = registry.lookup(
-        ident.chain_id, ident.genesis_hash, name, has_code(provider), same_deployment(provider)
+    return _instance(project, name, programme_deployment(provider, registry, name).address)
+
+
+def programme_at(
+    project: ProjectManager,
+    provider: ProviderAPI,
+    name: str,
+    address: str,
+    *,
+    refused: type[CollectiblesError],
+) -> ContractInstance:
+    """The project's programme contract ``name`` at ``address``; ``refused`` when the address has no code."""
+    if not has_code(provider)(address):
+        raise refused(f"no contract at {address} on chain {provider.chain_id}")
+    return _instance(project, name, address)
+
+
+def resolve_programme_contract(
+    project: ProjectManager,
+    provider: ProviderAPI,
+    registry: Callable[[], Registry],
+    name: str,
+    address: str | None,
+    *,
+    refused: type[CollectiblesError],
+    missing: str,
+) -> ContractInstance:
+    """The programme contract ``name`` a command works on: ``address`` (its option) when given, else the
+    registry's on this chain (:func:`programme_contract`; ``registry()`` is loaded only then).
+
+    Raises ``refused`` (the command's own error type): ``no contract at …`` when ``address`` has no code, and
+    ``missing`` (a message with ``{chain_id}`` to fill in) when the registry records no live ``name``.
+    """
+    if address is not None:
+        return programme_at(project, provider, name, address, refused=refused)
+    try:
+        return programme_contract(project, provider, registry(), name)
+    except (NoDeployment, StaleDeployment):
+        raise refused(missing.format(chain_id=provider.chain_id)) from None
+
+
+def _instance(project: ProjectManager, name: str, address: str) -> ContractInstance:
+    """``name`` at ``address`` with this build's ABI only: the cached type of an address that a reset local
+    chain handed out before is replaced, not merged (as :func:`collectibles.chain.deployment.collectible_at`)."""
+    from ape.utils.basemodel import ManagerAccessMixin
+
+    container: ContractContainer = getattr(project, name)
+    instance: ContractInstance = ManagerAccessMixin.chain_manager.contracts.instance_at(
+        address, contract_type=container.contract_type, fetch_from_explorer=False, replace=True
     )
-    return getattr(project, name).at(deployment.address)
+    return instance
 
 
 def _recorded(

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from collectibles.chain.logs import logs_in_ranges, reading_client
+from collectibles.chain.programme import programme_at
 from collectibles.domain.raffle import (
     MAX_TOTAL_WEIGHT,
     RaffleError,
@@ -106,14 +107,9 @@ def raffle_at(project: Any, address: str) -> ContractInstance:
     """The project's ``CollectibleRaffle`` at ``address`` (:class:`RaffleRefused` when it has no code)."""
     from ape.utils.basemodel import ManagerAccessMixin
 
-    provider = ManagerAccessMixin.provider
-    if not provider.get_code(address):
-        raise RaffleRefused(f"no contract at {address} on chain {provider.chain_id}")
-    container = getattr(project, CONTRACT)
-    instance: ContractInstance = ManagerAccessMixin.chain_manager.contracts.instance_at(
-        address, contract_type=container.contract_type, fetch_from_explorer=False, replace=True
+    return programme_at(
+        project, ManagerAccessMixin.provider, CONTRACT, address, refused=RaffleRefused
     )
-    return instance
 
 
 # ---------------------------------------------------------------------------------------------- commit

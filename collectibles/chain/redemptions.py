@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from eth_utils import keccak, to_checksum_address
 
-from collectibles.chain.deployment import chain_identity, has_code
-from collectibles.chain.programme import REDEMPTION
-from collectibles.domain.errors import CollectiblesError
+from collectibles.chain.deployment import has_code
+from collectibles.chain.programme import REDEMPTION, programme_deployment
+from collectibles.domain.errors import CollectiblesError, NoDeployment, StaleDeployment
 from collectibles.domain.redemptions import Fulfilment, Reconciliation, Redemption, reconcile
 from collectibles.domain.redemptions_ledger_file import LedgerIdentity, default_ledger_path
 
@@ -161,17 +161,17 @@ def redemption_source(
     provider: ProviderAPI, address: str | None, registry: Callable[[], Registry]
 ) -> RpcRedemptions | None:
     """The ``Redeemed`` events of ``address`` through Ape's ``provider``, else (no ``address``) of the
-    contract ``registry()`` records as this chain's ``CollectibleRedemption``; ``None`` when it records none
-    that has code. The registry is loaded only when it is needed.
+    contract ``registry()`` records as this chain's ``CollectibleRedemption``
+    (:func:`~collectibles.chain.programme.programme_deployment`); ``None`` when it records none that has
+    code. The registry is loaded only when it is needed.
 
     Raises :class:`NotAContractHere` when ``address`` has no code.
     """
     if address is None:
-        ident = chain_identity(provider)
-        found = registry().find(ident.chain_id, ident.genesis_hash, REDEMPTION, has_code(provider))
-        if found is None:
+        try:
+            address = programme_deployment(provider, registry(), REDEMPTION).address
+        except (NoDeployment, StaleDeployment):
             return None
-        address = found.address
     elif not has_code(provider)(address):
         raise NotAContractHere(address, provider.get_block("latest").number or 0)
     return RpcRedemptions(provider.web3.provider, address)

@@ -1,5 +1,6 @@
-"""Crafting recipes off chain: reading an input rule from the command line, matching a member's tokens to a
-recipe's rules, a member's progress, and every check a craft must pass before anything is sent.
+"""Crafting recipes off chain: reading an input rule and a craft's tokens from the command line, matching a
+member's tokens to a recipe's rules, a member's progress, and every check a craft must pass before anything is
+sent.
 
 A recipe (``ICollectibleCrafting.Recipe``) is a list of input rules and an output series. A rule accepts the
 tokens of a set of series whose serials are in a range and takes exactly ``count`` of them; the contract keeps
@@ -97,6 +98,22 @@ def _positive(text: str, key: str, value: str) -> int:
     return int(value)
 
 
+def parse_tokens(text: str) -> list[int] | None:
+    """Read ``--tokens``: ``auto`` (any case) is None, the member's own pick; else token ids separated by
+    commas, in the order given. ValueError otherwise."""
+    if text.strip().lower() == "auto":
+        return None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ValueError(f"{text!r}: give auto or token ids separated by commas")
+    return [int(p) for p in parts]
+
+
+def describe_rules(rules: Iterable[InputRule], names: Mapping[int, str] | None = None) -> str:
+    """``3 Fortune + 1 Badge (serials 1-10)``: what a recipe burns."""
+    return " + ".join(rule.describe(names) for rule in rules)
+
+
 @dataclass(frozen=True)
 class Recipe:
     """A recipe as the contract returns it, with its id."""
@@ -118,6 +135,18 @@ class Recipe:
     @property
     def series_ids(self) -> set[int]:
         return {s for rule in self.rules for s in rule.series_ids}
+
+
+def describe_recipe(recipe: Recipe, names: Mapping[int, str] | None = None) -> str:
+    """``recipe 1 (active): 5 Fortune -> 1 Tiger (series 3)``, with ``inactive`` and whether soulbound inputs
+    are allowed."""
+    state = "active" if recipe.active else "inactive"
+    soulbound = ", soulbound inputs allowed" if recipe.allow_soulbound else ""
+    output = (names or {}).get(recipe.output_series_id, f"series {recipe.output_series_id}")
+    return (
+        f"recipe {recipe.recipe_id} ({state}{soulbound}): {describe_rules(recipe.rules, names)} -> "
+        f"1 {output} (series {recipe.output_series_id})"
+    )
 
 
 def check_rules(rules: Iterable[InputRule]) -> None:
@@ -174,9 +203,28 @@ class Progress:
         return all(r.have == r.rule.count for r in self.rules)
 
     @property
+    def counted(self) -> tuple[int, ...]:
+        """The tokens that count, rule by rule (each rule's lowest serials first)."""
+        return tuple(t for r in self.rules for t in r.counted)
+
+    @property
     def inputs(self) -> tuple[int, ...]:
         """The tokens a craft would burn (ascending, as the contract wants them): meaningful once ready."""
-        return tuple(sorted(t for r in self.rules for t in r.counted))
+        return tuple(sorted(self.counted))
+
+    def as_json(self) -> dict[str, Any]:
+        """The progress as ``craft progress --json`` reports it: the totals, and per rule what counts."""
+        return {
+            "recipe": self.recipe.recipe_id,
+            "active": self.recipe.active,
+            "have": self.have,
+            "needed": self.needed,
+            "ready": self.ready,
+            "inputs": [
+                {"have": r.have, "count": r.rule.count, "tokens": list(r.counted)}
+                for r in self.rules
+            ],
+        }
 
 
 def _pick_order(token: int) -> tuple[int, int]:

@@ -1,21 +1,34 @@
-"""collectibles/chain/crafting.py: a member's tokens and progress as the chain has them, recipes created only
-when the contract would take them, crafts planned, sent and relayed."""
+"""collectibles/chain/crafting.py: the crafting contract and its collection found, a member's tokens and
+progress as the chain has them, recipes created only when the contract would take them and read back, crafts
+planned, sent, signed to a file and relayed."""
+
+import re
 
 import pytest
 
 from collectibles.chain.crafting import (
+    CraftOutcome,
+    CraftPlan,
+    SignedCraft,
     check_signed_craft,
+    chosen_recipes,
+    crafting_contracts,
     create_recipe,
     member_progress,
     member_tokens,
     plan_craft,
     read_recipe,
+    recipe_series_names,
     relay_craft,
     send_craft,
     sign_craft,
     token_states,
 )
-from collectibles.domain.crafting import MAX_SERIAL, CraftRefused, InputRule
+from collectibles.chain.deployment import chain_identity
+from collectibles.chain.registry import Deployment, Registry
+from collectibles.domain.crafting import MAX_SERIAL, CraftRefused, InputRule, Recipe
+
+MISSING = "no crafting on chain {chain_id}: pass --crafting"
 
 
 @pytest.fixture(scope="session")
@@ -142,3 +155,138 @@ def test_signed_craft__digest_is_the_contracts_and_relay_mints_to_owner(
     assert check_signed_craft(collectible, crafting, signed, chain.pending_timestamp) == plan
     outcome = relay_craft(crafting, signed, admin)
     assert collectible.ownerOf(outcome.output_token_id) == fan.address
+
+
+def unused_registry() -> Registry:
+    pytest.fail("the deployment registry was loaded, though an address was given")
+
+
+def test_crafting_contracts__address_given__it_and_the_collection_it_crafts(
+    project, chain, crafting, collectible
+):
+    found, nft = crafting_contracts(
+        project, chain.provider, unused_registry, crafting.address, missing=MISSING
+    )
+
+    assert (found.address, nft.address) == (crafting.address, collectible.address)
+
+
+def test_crafting_contracts__registry_records_it__found_there(
+    project, chain, crafting, collectible, tmp_path
+):
+    registry = Registry(tmp_path / "deployments.json")
+    ident = chain_identity(chain.provider)
+    registry.record(
+        ident.chain_id, ident.genesis_hash, "CollectibleCrafting", Deployment(crafting.address)
+    )
+
+    found, nft = crafting_contracts(
+        project, chain.provider, lambda: registry, None, missing=MISSING
+    )
+
+    assert (found.address, nft.address) == (crafting.address, collectible.address)
+
+
+def test_crafting_contracts__nothing_recorded__craft_refused_with_the_missing_message(
+    project, chain, tmp_path
+):
+    registry = Registry(tmp_path / "deployments.json")
+    with pytest.raises(CraftRefused) as refused:
+        crafting_contracts(project, chain.provider, lambda: registry, None, missing=MISSING)
+    assert str(refused.value) == f"no crafting on chain {chain.chain_id}: pass --crafting"
+
+
+def test_crafting_contracts__address_without_code__craft_refused(project, chain):
+    with pytest.raises(CraftRefused, match="no contract at 0x1212"):
+        crafting_contracts(
+            project, chain.provider, unused_registry, "0x" + "12" * 20, missing=MISSING
+        )
+
+
+def test_chosen_recipes__one_id_or_none__that_recipe_or_all(crafting, collectible, fortunes, admin):
+    fortune, tiger, _ = fortunes
+    before = len(chosen_recipes(crafting))
+    for count in (1, 2):
+        create_recipe(
+            crafting, collectible, [InputRule((fortune,), 1, MAX_SERIAL, count)], tiger, admin
+        )
+    last = int(crafting.recipeCount())
+
+    assert [r.recipe_id for r in chosen_recipes(crafting)] == list(range(1, last + 1))
+    assert len(chosen_recipes(crafting)) == before + 2
+    [only] = chosen_recipes(crafting, last)
+    assert (only.recipe_id, only.rules[0].count) == (last, 2)
+    with pytest.raises(CraftRefused, match=f"no recipe {last + 1}"):
+        chosen_recipes(crafting, last + 1)
+
+
+def test_recipe_series_names__inputs_and_output__each_named(collectible, fortunes, create_series):
+    fortune, tiger, _ = fortunes
+    court = create_series(name="Court", max_supply=5)
+    recipe = Recipe(1, (InputRule((fortune, court), 1, MAX_SERIAL, 1),), tiger, 1, True, False)
+
+    assert recipe_series_names(collectible, [recipe]) == {
+        fortune: "Fortune",
+        court: "Court",
+        tiger: "Tiger",
+    }
+
+
+PLAN = CraftPlan(
+    Recipe(4, (InputRule((1,), 1, MAX_SERIAL, 2),), 3, 2, True, False),
+    "0x" + "ab" * 20,
+    (1_000_001, 1_000_002),
+    "Tiger",
+)
+
+
+def test_craft_plan__describe__burns_and_mints_to_the_member():
+    assert PLAN.describe() == (
+        f"recipe 4: burns 1000001, 1000002, mints 1 of series 3 (Tiger) to {'0x' + 'ab' * 20}"
+    )
+
+
+def test_craft_plan_and_outcome__as_json__what_make_reports():
+    outcome = CraftOutcome(3_000_001, 150_000, "0x" + "cd" * 32)
+
+    assert PLAN.as_json() | outcome.as_json() == {
+        "recipe": 4,
+        "member": "0x" + "ab" * 20,
+        "inputs": [1_000_001, 1_000_002],
+        "output_series": 3,
+        "output_token_id": 3_000_001,
+        "gas_used": 150_000,
+        "tx_hash": "0x" + "cd" * 32,
+    }
+
+
+SIGNED = SignedCraft(
+    "0x" + "12" * 20, 4, (1_000_001, 1_000_002), "0x" + "ab" * 20, 1_900_000_000, b"\x01" * 65
+)
+
+
+def test_signed_craft__written_then_read__the_same_craft(tmp_path):
+    path = tmp_path / "craft.json"
+    SIGNED.write(path)
+
+    assert SignedCraft.read(path) == SIGNED
+    assert path.read_text().startswith('{\n  "kind": "craft",\n  "crafting": ')
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"{not json", "is not JSON (Expecting property name"),
+        (b"\xff\xfe", "is not JSON ('utf-8' codec can't decode"),
+        (b'{"kind": "gift"}', 'not a signed craft (no "kind": "craft")'),
+        (b'{"kind": "craft"}', "not a signed craft ('crafting')"),
+    ],
+)
+def test_signed_craft_read__not_a_signed_craft__refused_naming_the_problem(
+    tmp_path, content, problem
+):
+    path = tmp_path / "craft.json"
+    path.write_bytes(content)
+
+    with pytest.raises(CraftRefused, match=re.escape(problem)):
+        SignedCraft.read(path)

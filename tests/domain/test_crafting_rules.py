@@ -1,4 +1,5 @@
-"""collectibles/domain/crafting.py: the --input syntax, matching tokens to rules, progress, the craft checks."""
+"""collectibles/domain/crafting.py: the --input and --tokens syntax, matching tokens to rules, progress and how
+recipes and progress are described, the craft checks."""
 
 import pytest
 
@@ -13,6 +14,9 @@ from collectibles.domain.crafting import (
     check_recipe_open,
     check_rules,
     describe_progress,
+    describe_recipe,
+    describe_rules,
+    parse_tokens,
     progress,
     short_of,
 )
@@ -65,6 +69,22 @@ def test_parse__bad_rule__names_the_problem(text, problem):
         InputRule.parse(text)
 
 
+@pytest.mark.parametrize("text", ["auto", " AUTO ", "Auto"])
+def test_parse_tokens__auto_in_any_case__none_the_members_own_pick(text):
+    assert parse_tokens(text) is None
+
+
+def test_parse_tokens__ids_with_spaces__ids_in_the_order_given():
+    assert parse_tokens(" 1000004, 1000002 ,2000001") == [1_000_004, 1_000_002, 2_000_001]
+
+
+@pytest.mark.parametrize("text", ["", " , ", "one,two", "1,-2", "1;2"])
+def test_parse_tokens__not_ids__names_the_syntax(text):
+    with pytest.raises(ValueError, match="give auto or token ids separated by commas") as err:
+        parse_tokens(text)
+    assert str(err.value).startswith(repr(text))
+
+
 def test_check_rules__overlapping_ranges_of_a_series__refused():
     with pytest.raises(CraftRefused, match="inputs 1 and 2 both take serials of series 3"):
         check_rules([InputRule((3,), 1, 50, 1), InputRule((3, 4), 40, 60, 1)])
@@ -109,6 +129,50 @@ def test_progress__inputs_are_ascending_across_rules():
     rules = (InputRule((4,), 1, MAX_SERIAL, 1), InputRule((3,), 1, MAX_SERIAL, 1))
     held = progress(recipe(*rules), [token_id(4, 5), token_id(3, 9)])
     assert held.inputs == (token_id(3, 9), token_id(4, 5))
+
+
+def test_progress_counted__two_rules__rule_by_rule_each_lowest_serial_first():
+    rules = (InputRule((4,), 1, MAX_SERIAL, 1), InputRule((3,), 1, MAX_SERIAL, 2))
+    held = progress(recipe(*rules), [token_id(3, 9), token_id(4, 5), token_id(3, 2)])
+    assert held.counted == (token_id(4, 5), token_id(3, 2), token_id(3, 9))
+    assert held.inputs == (token_id(3, 2), token_id(3, 9), token_id(4, 5))
+
+
+def test_progress_as_json__short_of_one_rule__totals_and_tokens_per_rule():
+    rules = (InputRule((3,), 1, MAX_SERIAL, 2), InputRule((4,), 1, 10, 1))
+    held = progress(recipe(*rules, active=False), [token_id(3, 7), token_id(4, 11)])
+    assert held.as_json() == {
+        "recipe": 1,
+        "active": False,
+        "have": 1,
+        "needed": 3,
+        "ready": False,
+        "inputs": [
+            {"have": 1, "count": 2, "tokens": [token_id(3, 7)]},
+            {"have": 0, "count": 1, "tokens": []},
+        ],
+    }
+
+
+def test_describe_rules__two_rules__joined_with_plus_names_where_known():
+    rules = [FIVE_FORTUNES, InputRule((4, 5), 1, 10, 1)]
+    assert describe_rules(rules, {3: "Fortune", 4: "Court"}) == (
+        "5 Fortune + 1 any of Court, series 5 (serials 1-10)"
+    )
+    assert describe_rules(rules[:1]) == "5 series 3"
+
+
+def test_describe_recipe__active__inputs_to_the_named_output():
+    assert describe_recipe(recipe(FIVE_FORTUNES), {3: "Fortune", 9: "Tiger"}) == (
+        "recipe 1 (active): 5 Fortune -> 1 Tiger (series 9)"
+    )
+
+
+def test_describe_recipe__inactive_soulbound_allowed__says_both():
+    text = describe_recipe(recipe(FIVE_FORTUNES, active=False, allow_soulbound=True), {})
+    assert (
+        text == "recipe 1 (inactive, soulbound inputs allowed): 5 series 3 -> 1 series 9 (series 9)"
+    )
 
 
 def alive(tokens, owner=MEMBER, soulbound=False):
