@@ -28,7 +28,7 @@ import click
 from ape.cli import AccountAliasPromptChoice, ApeCliContextObject, ConnectedProviderCommand
 from ape.cli import ape_cli_context as _ape_cli_context
 
-from scripts._errors import reported_errors
+from scripts._errors import emit_json_once, reported_errors
 from scripts._output import emit_json
 from scripts._params import ADDRESS
 from scripts._settings import cli_settings, load_env, project_path
@@ -89,7 +89,7 @@ def _parse_errors(args: list[str]) -> Iterator[None]:
         yield
     except click.ClickException as err:
         if as_json:
-            emit_json({"error": err.format_message(), "kind": type(err).__name__})
+            emit_json_once(err)
         raise
 
 

@@ -51,7 +51,7 @@ def reported_errors(decoder: Decoder, as_json: bool = False) -> Iterator[None]:
         raise
     except click.ClickException as err:
         if as_json:
-            emit_json({"error": err.format_message(), "kind": type(err).__name__})
+            emit_json_once(err)
         raise
     except (Exception, KeyboardInterrupt, click.Abort) as err:
         if _wants_traceback() and not _expected(err):
@@ -60,6 +60,15 @@ def reported_errors(decoder: Decoder, as_json: bool = False) -> Iterator[None]:
         if as_json:
             emit_json({"error": message, "kind": kind})
         raise ReportedError(message, kind) from err
+
+
+def emit_json_once(err: click.ClickException) -> None:
+    """Click's error as the JSON last line, once: the command and a block inside it may both report it (a
+    click error keeps travelling up to click, which prints its usage text and exits 2)."""
+    if getattr(err, "_collectibles_json_emitted", False):
+        return
+    emit_json({"error": err.format_message(), "kind": type(err).__name__})
+    err._collectibles_json_emitted = True  # type: ignore[attr-defined]
 
 
 def describe(err: BaseException, decoder: Decoder) -> tuple[str, str]:

@@ -147,6 +147,15 @@ def test_fulfil__no_contract_given_or_registered__one_line_exit_2(invoke, tmp_pa
     assert "no CollectibleRedemption to read: pass --redemption ADDRESS" in result.output
 
 
+def test_fulfil__no_contract_with_json__the_error_is_one_json_line(invoke, tmp_path):
+    result = invoke(cli, "fulfil", "--ledger", tmp_path / "l.sqlite", "--json")
+
+    errors = [line for line in result.output.splitlines() if line.startswith('{"error"')]
+    assert result.exit_code == 2
+    assert len(errors) == 1
+    assert '"kind": "UsageError"' in errors[0]
+
+
 def test_fulfil__address_without_code__one_line_exit_1(run):
     result = run("fulfil", contract="0x" + "12" * 20)
 
