@@ -1,12 +1,11 @@
 """collectibles.chain.audit fetches through a gateway and trusts only bytes that hash to the published DAG."""
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from utils.published_cards import FILES, IMAGE, IMAGE_CID, Chain, published_cards, token_json
+from utils.published_cards import FILES, IMAGE, IMAGE_CID, Chain, published_cards, serve, token_json
 
 from collectibles.chain.audit import audit_series
 from collectibles.ipfs.blockstore import BlockStore
@@ -20,11 +19,6 @@ from collectibles.ipfs.unixfs import add_bytes, add_tree
 @pytest.fixture
 def published():
     return published_cards()
-
-
-def serve(server):
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def test_audit_series__through_honest_gateway__no_problems(published):

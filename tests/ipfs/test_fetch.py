@@ -2,10 +2,8 @@
 the CID the DAG gives it. Gateways that lie, trickle, go silent or cut short are tested through the audit, in
 tests/chain/test_audit.py."""
 
-import threading
-
 import pytest
-from utils.published_cards import IMAGE, IMAGE_CID, published_cards
+from utils.published_cards import IMAGE, IMAGE_CID, published_cards, serve
 
 from collectibles.ipfs.fetch import gateway_fetcher, store_fetcher
 from collectibles.ipfs.gateway import GatewayServer
@@ -14,11 +12,6 @@ from collectibles.ipfs.gateway import GatewayServer
 @pytest.fixture
 def published():
     return published_cards()
-
-
-def serve(server):
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def test_gateway_fetcher__honest_gateway__bytes_and_dag_cid(published):

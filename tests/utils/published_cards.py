@@ -6,6 +6,7 @@ them), both pointing at one image, ``card.png``, large enough to span several bl
 """
 
 import json
+import threading
 from types import SimpleNamespace
 
 from collectibles.ipfs.blockstore import BlockStore
@@ -51,3 +52,9 @@ def published_cards():
     store = BlockStore()
     store.add_car(write_car(root))
     return str(root.cid), store
+
+
+def serve(server):
+    """``server`` (a gateway over the published cards, say) answering from a daemon thread; returns it."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
