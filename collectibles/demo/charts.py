@@ -7,10 +7,12 @@ figure a mark stands for is also in its ``data-*`` attributes (``g.chart-bar[dat
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from collectibles.demo.markup import attrs as _attrs
+from collectibles.demo.markup import escape as _e
 
 LABEL_WIDTH, BAR_WIDTH, NOTE_WIDTH = 210, 300, 150
 ROW_HEIGHT, BAR_HEIGHT, TOP = 30, 16, 8
@@ -142,11 +144,3 @@ def progress_pips(held: int, needed: int) -> str:
         f'<svg class="pips" role="img" aria-label="{held} of {needed}" viewBox="0 0 {width} {2 * r + 2}" '
         f'width="{width}" height="{2 * r + 2}" xmlns="http://www.w3.org/2000/svg">{circles}</svg>'
     )
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    return " ".join(f'{name}="{_e(value)}"' for name, value in attrs.items())
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)

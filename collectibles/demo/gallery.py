@@ -14,12 +14,14 @@ Every figure is also in a ``data-*`` attribute (``section.series[data-minted]``,
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from collectibles.demo.markup import attrs as _attrs
+from collectibles.demo.markup import escape as _e
+from collectibles.demo.markup import fact as _fact
 from collectibles.demo.programme_view import PROGRAMME_FILE, render_programme
 from collectibles.domain.errors import InvalidArtwork
 from collectibles.domain.tokens import TransferPolicy
@@ -273,19 +275,6 @@ def _cid_link(cid: str, gateway: str) -> str:
     if gateway:
         return f'<a href="{_e(gateway)}/ipfs/{_e(cid)}"><code>{_e(cid)}</code></a>'
     return f"<code>ipfs://{_e(cid)}</code>"
-
-
-def _fact(term: str, html_value: str) -> str:
-    """A ``<dt>``/``<dd>`` pair; ``html_value`` must already be escaped."""
-    return f"<div><dt>{_e(term)}</dt><dd>{html_value}</dd></div>"
-
-
-def _attrs(attrs: Mapping[str, Any]) -> str:
-    return " ".join(f'{name}="{_e(value)}"' for name, value in attrs.items())
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def _image_ext(data: bytes, source: object) -> str:

@@ -9,12 +9,14 @@ series. Like the index page: no scripts, no external resources, every figure als
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from collectibles.demo.charts import Bar, bar_chart, entries_strip, progress_pips
+from collectibles.demo.markup import attrs as _attrs
+from collectibles.demo.markup import escape as _e
+from collectibles.demo.markup import fact as _fact
 
 PROGRAMME_FILE = "programme.html"
 
@@ -371,15 +373,3 @@ def _day(timestamp: Any) -> str:
     if timestamp in (None, ""):
         return "?"
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(timestamp)))
-
-
-def _fact(term: str, html_value: str) -> str:
-    return f"<div><dt>{_e(term)}</dt><dd>{html_value}</dd></div>"
-
-
-def _attrs(attrs: Mapping[str, Any]) -> str:
-    return " ".join(f'{name}="{_e(value)}"' for name, value in attrs.items())
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
